@@ -1,0 +1,101 @@
+import { randomUUID } from "node:crypto";
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import { findAction, runAction } from "./actions";
+import { ApiError } from "./apiError";
+import { apiErrorMessage, DEFAULT_STALL_MS } from "./faults";
+import { sendJson } from "./respond";
+import { verifyTc3, type RequestHeaders } from "./signature";
+import type { EmulatorState } from "./state";
+import type { RequestOutcome } from "./stats";
+
+/**
+ * Answers one API 3.0 request (`POST /`). Order: injected faults, signature, action and version,
+ * rate limit, parameters, the action itself.
+ */
+export async function handleApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  state: EmulatorState,
+): Promise<void> {
+  const headers = singleValued(req.headers);
+  const action = headers["x-tc-action"];
+  // Requests without an action still show in the stats, so that misdirected traffic is visible.
+  const statsKey = action ?? "(none)";
+  state.stats.received(statsKey);
+  const fault = state.faults.fire(action);
+  if (fault) {
+    state.stats.count(statsKey, "faulted");
+    if (fault.kind !== "stall") return injectFault(req, res, fault.kind);
+    if (!(await stall(res, fault.delayMs ?? DEFAULT_STALL_MS))) return;
+  }
+  const requestId = randomUUID();
+  try {
+    // Signatures and rate limits use real time: clients sign with it.
+    const credential = verifyTc3(headers, body, state.credentials, Date.now());
+    const definition = findAction(action, headers["x-tc-version"]);
+    state.limiter.take(definition.name, credential.secretId);
+    state.stats.accepted(statsKey);
+    const response = runAction(definition, body, { requestId, region: headers["x-tc-region"], tasks: state.tasks });
+    sendJson(res, 200, { Response: { ...response, RequestId: requestId } });
+    state.stats.count(statsKey, "ok");
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    state.stats.count(statsKey, outcomeOf(error));
+    sendApiError(res, error, requestId);
+  }
+}
+
+function sendApiError(res: ServerResponse, error: ApiError, requestId: string): void {
+  sendJson(res, 200, { Response: { Error: { Code: error.code, Message: error.message }, RequestId: requestId } });
+}
+
+function outcomeOf(error: ApiError): RequestOutcome {
+  if (error.code.startsWith("AuthFailure")) return "authRejected";
+  if (error.code === "RequestLimitExceeded") return "throttled";
+  return "rejected";
+}
+
+function injectFault(req: IncomingMessage, res: ServerResponse, kind: string): void {
+  switch (kind) {
+    case "http500":
+    case "http502":
+    case "http503": {
+      const status = Number(kind.slice("http".length));
+      const title = `${status} ${STATUS_CODES[status]}`;
+      res.writeHead(status, { "content-type": "text/html" });
+      res.end(`<html><head><title>${title}</title></head><body><h1>${title}</h1></body></html>\n`);
+      return;
+    }
+    case "reset":
+      req.socket.destroy();
+      return;
+    case "malformed":
+      // Cut off mid-object, as by a proxy that drops the connection.
+      res.writeHead(200, { "content-type": "application/json" }).end(`{"Response":{"RequestId":"${randomUUID()}"`);
+      return;
+    default:
+      sendApiError(res, new ApiError(kind, apiErrorMessage(kind)), randomUUID());
+  }
+}
+
+/** Holds a request for `ms`; false if the connection closed meanwhile (client gone or emulator closing). */
+function stall(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const onClose = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off("close", onClose);
+      resolve(true);
+    }, ms);
+    res.once("close", onClose);
+  });
+}
+
+function singleValued(headers: IncomingHttpHeaders): RequestHeaders {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : value]),
+  );
+}

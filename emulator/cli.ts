@@ -1,0 +1,113 @@
+import { parseArgs } from "node:util";
+import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions } from "./index";
+import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
+
+const USAGE = `Usage: npm run emulator -- [options]
+
+Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
+DeleteListener,
+Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under /_emulator/.
+
+  --port N               port to listen on (default 9000; 0 picks a free one)
+  --host H               address to bind (default 127.0.0.1)
+  --secret-id ID         SecretId to accept, with --secret-key (default ${DEFAULT_CREDENTIAL.secretId})
+  --secret-key KEY       SecretKey to accept, with --secret-id (default ${DEFAULT_CREDENTIAL.secretKey})
+  --token T              require this X-TC-Token, as temporary credentials do
+  --rate-limit N         accepted requests per second per action and SecretId (default 20)
+  --task-duration-ms N   how long tasks started by the API run (default 3000)
+  --task-outcome O       how they end: succeeded, failed or error (default succeeded)
+  --help                 show this text
+`;
+
+/** Exit status for bad command-line arguments (EX_USAGE). */
+const EXIT_USAGE = 64;
+
+class UsageError extends Error {}
+
+function parseCommandLine(args: string[]): EmulatorOptions | "help" {
+  const values = parseFlags(args);
+  if (values.help) return "help";
+  const secretId = values["secret-id"];
+  const secretKey = values["secret-key"];
+  if ((secretId === undefined) !== (secretKey === undefined)) {
+    throw new UsageError("--secret-id and --secret-key must be given together");
+  }
+  const outcome = values["task-outcome"];
+  if (outcome !== undefined && !isTaskOutcome(outcome)) {
+    throw new UsageError(`--task-outcome must be one of ${TASK_OUTCOMES.join(", ")}, not "${outcome}"`);
+  }
+  return {
+    port: integer("--port", values.port, 0, 65535) ?? 9000,
+    host: values.host,
+    credentials: [
+      {
+        secretId: secretId ?? DEFAULT_CREDENTIAL.secretId,
+        secretKey: secretKey ?? DEFAULT_CREDENTIAL.secretKey,
+        token: values.token,
+      },
+    ],
+    rateLimit: integer("--rate-limit", values["rate-limit"], 1),
+    taskDefaults: {
+      durationMs: integer("--task-duration-ms", values["task-duration-ms"], 0),
+      outcome,
+    },
+  };
+}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "secret-id": { type: "string" },
+        "secret-key": { type: "string" },
+        token: { type: "string" },
+        "rate-limit": { type: "string" },
+        "task-duration-ms": { type: "string" },
+        "task-outcome": { type: "string" },
+        help: { type: "boolean" },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs names the unknown option or the one missing its value.
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function integer(name: string, value: string | undefined, min: number, max?: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || (max !== undefined && number > max)) {
+    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`${name} must be an integer ${range}, not "${value}"`);
+  }
+  return number;
+}
+
+async function main(): Promise<void> {
+  let options: EmulatorOptions | "help";
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`emulator: ${error.message}\n\n${USAGE}`);
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  if (options === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const emulator = await startEmulator(options);
+  process.stdout.write(`Tencent Cloud API emulator listening on ${emulator.url}\n`);
+  const stop = () => void emulator.close();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,70 @@
+import type { FaultSpec, FaultView } from "./faults";
+import type { StatsSnapshot } from "./stats";
+import type { ClbTaskSpec, RedisTaskSpec, TaskSpec, TaskView } from "./tasks";
+
+/** A typed client for the control API of a running emulator, local or remote (e.g. in CI). */
+export class EmulatorControl {
+  /** @param url the emulator's base URL, e.g. `http://127.0.0.1:9000` */
+  constructor(readonly url: string) {}
+
+  /** Starts a task on a timeline; CLB task ids are UUIDs, Redis ones integers. */
+  createTask(spec: ClbTaskSpec): Promise<{ taskId: string }>;
+  createTask(spec: RedisTaskSpec): Promise<{ taskId: number }>;
+  createTask(spec: TaskSpec): Promise<{ taskId: string | number }> {
+    return this.json("POST", "tasks", spec);
+  }
+
+  /** The task with its status now, or undefined if there is none with this id. */
+  async getTask(taskId: string | number): Promise<TaskView | undefined> {
+    const response = await this.send("GET", `tasks/${taskId}`);
+    if (response.status === 404) return undefined;
+    await ensureOk(response);
+    return (await response.json()) as TaskView;
+  }
+
+  async listTasks(): Promise<TaskView[]> {
+    return (await this.json<{ tasks: TaskView[] }>("GET", "tasks")).tasks;
+  }
+
+  addFault(spec: FaultSpec): Promise<{ id: number }> {
+    return this.json("POST", "faults", spec);
+  }
+
+  async listFaults(): Promise<FaultView[]> {
+    return (await this.json<{ faults: FaultView[] }>("GET", "faults")).faults;
+  }
+
+  async clearFaults(): Promise<void> {
+    await ensureOk(await this.send("DELETE", "faults"));
+  }
+
+  stats(): Promise<StatsSnapshot> {
+    return this.json("GET", "stats");
+  }
+
+  /** Clears tasks, faults, stats and rate-limit windows. */
+  async reset(): Promise<void> {
+    await ensureOk(await this.send("POST", "reset"));
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    await ensureOk(response);
+    return (await response.json()) as T;
+  }
+
+  private send(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(new URL(`/_emulator/${path}`, this.url), {
+      method,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+async function ensureOk(response: Response): Promise<void> {
+  if (response.ok) return;
+  const { error } = (await response.json().catch(() => ({}))) as { error?: string };
+  const reason = error ? `: ${error}` : ".";
+  throw new Error(`Emulator control request ${response.url} failed with HTTP ${response.status}${reason}`);
+}

@@ -1,0 +1,94 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { EmulatorControl } from "./control";
+import { FaultStore } from "./faults";
+import { RateLimiter, type RateLimitOption } from "./rateLimit";
+import { createEmulatorServer } from "./server";
+import type { Credential } from "./signature";
+import { Stats } from "./stats";
+import { TaskStore, type Clock, type TaskDefaults } from "./tasks";
+
+export { EmulatorControl } from "./control";
+export { signTc3, type Credential, type Tc3Input, type Tc3Signature } from "./signature";
+export type { FaultKind, FaultSpec, FaultView } from "./faults";
+export type { RateLimitOption } from "./rateLimit";
+export type { ActionStats, StatsSnapshot } from "./stats";
+export type {
+  ClbTaskSpec,
+  ClbTaskStatus,
+  ClbTaskView,
+  Clock,
+  RedisTaskSpec,
+  RedisTaskStatus,
+  RedisTaskView,
+  TaskDefaults,
+  TaskOutcome,
+  TaskSpec,
+  TaskView,
+} from "./tasks";
+
+/** The credential the emulator accepts unless told otherwise. Obviously fake, never valid on Tencent Cloud. */
+export const DEFAULT_CREDENTIAL: Readonly<Credential> = {
+  secretId: "AKIDEMULATOR000000000000000000000000",
+  secretKey: "emulator-secret-key-not-a-secret",
+};
+
+export interface EmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** The credentials to accept; default `[DEFAULT_CREDENTIAL]`. */
+  credentials?: Credential[];
+  /** Accepted requests per sliding second per action and SecretId; default 20. */
+  rateLimit?: RateLimitOption;
+  /** Drives task timelines only; default real time. */
+  clock?: Clock;
+  /** For tasks started by CreateListener and ModifyInstanceParams; default 3000 ms, succeeded. */
+  taskDefaults?: TaskDefaults;
+}
+
+export interface RunningEmulator extends EmulatorControl {
+  /** `http://HOST:PORT`, the endpoint is `HOST:PORT`. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and drops open connections, keep-alive and stalled ones included. */
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const server = createEmulatorServer({
+    credentials: options.credentials ?? [DEFAULT_CREDENTIAL],
+    tasks: new TaskStore(options.clock ?? { now: () => Date.now() }, {
+      durationMs: options.taskDefaults?.durationMs ?? 3000,
+      outcome: options.taskDefaults?.outcome ?? "succeeded",
+      message: options.taskDefaults?.message,
+    }),
+    faults: new FaultStore(),
+    limiter: new RateLimiter(options.rateLimit),
+    stats: new Stats(),
+  });
+  server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  await once(server, "listening");
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return new LocalEmulator(`http://${host}:${port}`, port, server);
+}
+
+class LocalEmulator extends EmulatorControl implements RunningEmulator {
+  constructor(
+    url: string,
+    readonly port: number,
+    private readonly server: Server,
+  ) {
+    super(url);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.close((error) => (error ? reject(error) : resolve()));
+      this.server.closeAllConnections();
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import type { FaultStore } from "./faults";
+import type { RateLimiter } from "./rateLimit";
+import type { Credential } from "./signature";
+import type { Stats } from "./stats";
+import type { TaskStore } from "./tasks";
+
+/** Everything one emulator instance keeps between requests. */
+export interface EmulatorState {
+  credentials: readonly Credential[];
+  tasks: TaskStore;
+  faults: FaultStore;
+  limiter: RateLimiter;
+  stats: Stats;
+}
