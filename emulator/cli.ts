@@ -5,8 +5,8 @@ import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
 const USAGE = `Usage: npm run emulator -- [options]
 
 Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
-DeleteListener,
-Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under /_emulator/.
+DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under
+/_emulator/.
 
   --port N               port to listen on (default 9000; 0 picks a free one)
   --host H               address to bind (default 127.0.0.1)
