@@ -1,0 +1,132 @@
+import { systemClock, type Clock } from "./clock";
+import { classifyCallError } from "./errors";
+
+export interface ThrottleOptions {
+  /** The budget of each key, in requests per second. */
+  requestsPerSecond: number;
+  clock?: Clock;
+}
+
+/** The API allows 20 requests/second per action and account; stay comfortably below. */
+export const DEFAULT_REQUESTS_PER_SECOND = 15;
+
+/**
+ * One request budget per key (action, endpoint, region, account) for the whole process, shared
+ * by every wait. Requests leave evenly spaced, in the order they asked (so no wait starves);
+ * each RequestLimitExceeded answer halves the rate (other clients share the account), and
+ * successes bring it back gradually to the budget.
+ */
+export class Throttle {
+  private readonly budgets = new Map<string, Budget>();
+  private readonly clock: Clock;
+
+  constructor(private readonly options: ThrottleOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get requestsPerSecond(): number {
+    return this.options.requestsPerSecond;
+  }
+
+  /** Runs `call` when the key's budget allows; rejects at once if `signal` aborts while queued. */
+  async run<T>(key: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new Budget(this.options.requestsPerSecond, this.clock);
+      this.budgets.set(key, budget);
+    }
+    await budget.acquire(signal);
+    try {
+      const result = await call();
+      budget.onSuccess();
+      return result;
+    } catch (error) {
+      const failure = classifyCallError(error);
+      if (failure.retry && failure.throttled) budget.onThrottled();
+      throw error;
+    }
+  }
+
+  /** The current rate of a key, for tests and the benchmark. */
+  rateOf(key: string): number | undefined {
+    return this.budgets.get(key)?.rate;
+  }
+}
+
+interface Ticket {
+  grant(): void;
+  signal: AbortSignal;
+  onAbort(): void;
+}
+
+class Budget {
+  rate: number;
+  private nextSlot = -Infinity;
+  private lastCut = -Infinity;
+  private readonly queue: Ticket[] = [];
+  private pumping = false;
+
+  constructor(
+    private readonly ceiling: number,
+    private readonly clock: Clock,
+  ) {
+    this.rate = ceiling;
+  }
+
+  acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const ticket: Ticket = {
+        signal,
+        grant: () => {
+          signal.removeEventListener("abort", ticket.onAbort);
+          resolve();
+        },
+        onAbort: () => {
+          const index = this.queue.indexOf(ticket);
+          if (index >= 0) this.queue.splice(index, 1);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener("abort", ticket.onAbort, { once: true });
+      this.queue.push(ticket);
+      void this.pump();
+    });
+  }
+
+  /**
+   * Hands out slots one interval apart. The interval is 2 % longer than 1/rate so that even
+   * with a little network jitter no 1-second window sees more than `rate` requests.
+   */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0) {
+        const now = this.clock.now();
+        if (now < this.nextSlot) {
+          await this.clock.sleep(this.nextSlot - now);
+          continue;
+        }
+        this.nextSlot = now + (1000 / this.rate) * 1.02;
+        this.queue.shift()!.grant();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Additive increase: about +1 request/second for every 20 successes. */
+  onSuccess(): void {
+    this.rate = Math.min(this.ceiling, this.rate + 0.05);
+  }
+
+  /** Multiplicative decrease, at most once a second: answers to a burst arrive together. */
+  onThrottled(): void {
+    const now = this.clock.now();
+    if (now - this.lastCut < 1000) return;
+    this.lastCut = now;
+    this.rate = Math.max(1, this.rate / 2);
+    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate);
+  }
+}

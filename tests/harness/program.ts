@@ -1,0 +1,82 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Props, ProviderHost } from "./providerHost";
+
+/** The engine's marker for a secret value on the wire. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  /** Inputs as the engine would pass them to a provider that does not accept secrets. */
+  inputs: Props;
+  /** Set when the resource was created through the provider host. */
+  id?: string;
+  outputs?: Props;
+  /** Why Check or Create failed, when it did. */
+  error?: Error;
+}
+
+export interface ProgramOptions {
+  project?: string;
+  /** Stack config as `pulumi config set` leaves it: namespaced keys (`tencentcloud:region`, `project:endpoint`). */
+  config?: Record<string, string>;
+  /** Keys of `config` set with `--secret`. */
+  secretKeys?: string[];
+  /** With a host, dynamic resources are checked and created for real and their outputs flow back into the program. */
+  host?: ProviderHost;
+}
+
+/**
+ * Runs a Pulumi program as `pulumi up` does on a new stack. Registration goes through Pulumi's
+ * mocks; each dynamic resource is handed to the real provider host (Check, then Create) and its
+ * real outputs are returned to the program. A resource registers only once its dependencies
+ * (inputs and `dependsOn`) have been created, so the order is the engine's.
+ */
+export async function runProgram(program: () => unknown, options: ProgramOptions = {}): Promise<RegisteredResource[]> {
+  const project = options.project ?? "project";
+  const resources: RegisteredResource[] = [];
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys);
+  pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        const resource: RegisteredResource = { type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs) as Props };
+        resources.push(resource);
+        if (!options.host || !args.type.startsWith("pulumi-nodejs:dynamic")) {
+          return { id: `${args.name}-id`, state: args.inputs };
+        }
+        try {
+          const checked = await options.host.check(resource.inputs);
+          if (checked.failures.length > 0) {
+            throw new Error(`check failed: ${checked.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+          }
+          const created = await options.host.create(checked.inputs);
+          resource.id = created.id;
+          resource.outputs = created.properties;
+          return { id: created.id, state: created.properties };
+        } catch (error) {
+          resource.error = error as Error;
+          throw error;
+        }
+      },
+      call: (args) => args.inputs,
+    },
+    project,
+    "test",
+    false,
+  );
+  await program();
+  // Waits until every registration (and so every Create) has finished.
+  await pulumi.runtime.disconnect();
+  return resources;
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}

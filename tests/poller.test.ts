@@ -1,0 +1,193 @@
+import { TaskAbortedError, TaskApiError, TaskTimeoutError } from "../provider/errors";
+import { pollUntilDone, type PollOptions } from "../provider/poller";
+import type { ProgressEvent } from "../provider/progress";
+import type { TaskObservation, TaskRef } from "../provider/task";
+import { VirtualClock } from "./support/virtualClock";
+
+const task: TaskRef = { service: "clb", taskId: "55c85074-3e7f-4c6d-864f-673660d4f8de", region: "ap-guangzhou" };
+const pending: TaskObservation = { state: "pending", rawStatus: 2, requestId: "r-pending" };
+const done: TaskObservation = { state: "succeeded", rawStatus: 0, requestId: "r-done" };
+
+/** A task that answers `pending` until `doneAtMs` of virtual time, recording when it was asked. */
+function taskFinishingAt(clock: VirtualClock, doneAtMs: number, final: TaskObservation = done) {
+  const calls: number[] = [];
+  const describe = async () => {
+    calls.push(clock.now());
+    return clock.now() >= doneAtMs ? final : pending;
+  };
+  return { calls, describe };
+}
+
+function poll(clock: VirtualClock, options: Partial<PollOptions> & Pick<PollOptions, "describe">) {
+  return clock.run(pollUntilDone({ task, timeoutSeconds: 1800, clock, random: () => 0.5, ...options }));
+}
+
+describe("pollUntilDone on virtual time", () => {
+  test("first call at once, completion seen soon after, never more than 2 calls per second", async () => {
+    const clock = new VirtualClock();
+    const { calls, describe } = taskFinishingAt(clock, 10_000);
+    const outcome = await poll(clock, { describe });
+
+    expect(calls[0]).toBe(0);
+    expect(outcome.observation).toEqual(done);
+    expect(outcome.requestId).toBe("r-done");
+    expect(outcome.attempts).toBe(calls.length);
+    expect(outcome.elapsedMs - 10_000).toBeLessThanOrEqual(500);
+    calls.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(i * 500));
+  });
+
+  test("a failure state ends the wait like success: deciding what it means is the caller's job", async () => {
+    const clock = new VirtualClock();
+    const failed: TaskObservation = { state: "failed", rawStatus: 1, message: "listener port conflict" };
+    const { describe } = taskFinishingAt(clock, 3000, failed);
+    const outcome = await poll(clock, { describe });
+    expect(outcome.observation).toEqual(failed);
+  });
+
+  test("delays grow with the time waited but stay within 30 s, so an hour-long task costs ~230 calls", async () => {
+    const clock = new VirtualClock();
+    const { calls, describe } = taskFinishingAt(clock, 3600_000);
+    const outcome = await poll(clock, { describe, timeoutSeconds: 7200 });
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
+    expect(gaps[gaps.length - 1]).toBeGreaterThan(gaps[30]);
+    expect(outcome.attempts).toBeLessThan(250);
+    // Seen done within 4 % (+ jitter) of its duration.
+    expect(outcome.elapsedMs - 3600_000).toBeLessThanOrEqual(0.044 * 3600_000);
+  });
+
+  test("timeout: one last call just before the deadline, then an error naming the limit and the last status", async () => {
+    const clock = new VirtualClock();
+    const { calls, describe } = taskFinishingAt(clock, Infinity);
+    const error = await poll(clock, { describe, timeoutSeconds: 60 }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(calls[calls.length - 1]).toBe(59_000);
+    expect(clock.now()).toBe(59_000);
+    expect(error.message).toContain("timeoutSeconds=60");
+    expect(error.message).toContain("last status in progress (Status 2)");
+    expect(error.message).toContain("wanted Status 0 (succeeded)");
+    expect(error.message).toContain("Raise timeoutSeconds");
+    expect(error.attempts).toBe(calls.length);
+    expect(error.requestId).toBe("r-pending");
+    expect(error.last).toEqual(pending);
+  });
+
+  test("a call that never answers is abandoned at the deadline", async () => {
+    const clock = new VirtualClock();
+    const describe = (signal: AbortSignal) =>
+      new Promise<TaskObservation>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+    const error = await poll(clock, { describe, timeoutSeconds: 30 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(clock.now()).toBe(31_000);
+    expect(error.message).toContain("no status answer received");
+  });
+
+  test("transient failures are retried with growing backoff and never fail the wait", async () => {
+    const clock = new VirtualClock();
+    const events: ProgressEvent[] = [];
+    const calls: number[] = [];
+    const describe = async () => {
+      calls.push(clock.now());
+      if (calls.length <= 4) throw Object.assign(new Error("Internal error"), { code: "InternalError", requestId: "r-err" });
+      return done;
+    };
+    const outcome = await poll(clock, { describe, onProgress: (e) => events.push(e) });
+
+    expect(outcome.observation).toEqual(done);
+    expect(outcome.attempts).toBe(5);
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]);
+    expect(gaps).toEqual([1000, 1500, 3000, 6000]);
+    const retries = events.filter((e) => e.kind === "retry");
+    expect(retries[0]).toMatchObject({ kind: "retry", reason: "InternalError: Internal error", attempts: 1 });
+  });
+
+  test("network errors, HTTP errors and rate limiting are all transient", async () => {
+    const failures = [
+      new Error("request to http://127.0.0.1/ failed, reason: socket hang up"),
+      Object.assign(new Error("Bad Gateway"), { httpCode: 502 }),
+      Object.assign(new Error("Your current request times equals to `21`"), { code: "RequestLimitExceeded" }),
+      Object.assign(new Error("busy"), { code: "ResourceUnavailable" }),
+      new SyntaxError("Unexpected end of JSON input"),
+    ];
+    const clock = new VirtualClock();
+    let n = 0;
+    const describe = async () => {
+      if (n < failures.length) throw failures[n++];
+      return done;
+    };
+    await expect(poll(clock, { describe })).resolves.toMatchObject({ attempts: failures.length + 1 });
+  });
+
+  test.each([
+    ["AuthFailure.SignatureFailure", "SecretKey"],
+    ["AuthFailure.SignatureExpire", "clock"],
+    ["InvalidParameter", "task id"],
+    ["ResourceNotFound.TaskNotFound", "task id"],
+    ["UnsupportedRegion", "region"],
+    ["UnexpectedAnswer", "UnexpectedAnswer"],
+  ])("%s fails at once, after one call, saying what to check", async (code, hint) => {
+    const clock = new VirtualClock();
+    let calls = 0;
+    const describe = async () => {
+      calls++;
+      throw Object.assign(new Error("nope"), { code, requestId: "r-fatal" });
+    };
+    const error = await poll(clock, { describe }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskApiError);
+    expect(error.code).toBe(code);
+    expect(error.requestId).toBe("r-fatal");
+    expect(error.message).toContain(hint);
+    expect(calls).toBe(1);
+  });
+
+  test("the last failure reason is part of a timeout error", async () => {
+    const clock = new VirtualClock();
+    const describe = async () => {
+      throw Object.assign(new Error("Service Unavailable"), { httpCode: 503 });
+    };
+    const error = await poll(clock, { describe, timeoutSeconds: 20 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(error.message).toContain("The last status call failed: HTTP 503 Service Unavailable");
+  });
+
+  test("aborting while asleep or during a call rejects at once with TaskAbortedError", async () => {
+    for (const during of ["sleep", "call"] as const) {
+      const clock = new VirtualClock();
+      const controller = new AbortController();
+      let calls = 0;
+      const describe = (signal: AbortSignal) => {
+        calls++;
+        if (during === "call" && calls === 3) {
+          controller.abort();
+          return new Promise<TaskObservation>((_, reject) => (signal.aborted ? reject(signal.reason) : undefined));
+        }
+        if (during === "sleep" && calls === 3) void clock.sleep(100).then(() => controller.abort());
+        return Promise.resolve(pending);
+      };
+      const error = await poll(clock, { describe, signal: controller.signal }).catch((e) => e);
+      expect(error).toBeInstanceOf(TaskAbortedError);
+      expect(error.attempts).toBe(3);
+      expect(clock.now()).toBeLessThan(2000);
+    }
+  });
+
+  test("progress: a line on every status change and at least every 30 s while nothing changes", async () => {
+    const clock = new VirtualClock();
+    const events: ProgressEvent[] = [];
+    const describe = async (): Promise<TaskObservation> => {
+      const t = clock.now();
+      if (t < 5000) return { state: "pending", rawStatus: "preparing" };
+      if (t < 300_000) return { state: "pending", rawStatus: "running" };
+      return { state: "succeeded", rawStatus: "succeed" };
+    };
+    await poll(clock, { describe, onProgress: (e) => events.push(e) });
+    const statuses = events.filter((e) => e.kind === "status");
+    expect(statuses[0]).toMatchObject({ observation: { rawStatus: "preparing" }, attempts: 1 });
+    expect(statuses.find((e) => e.kind === "status" && e.observation.rawStatus === "running")).toBeDefined();
+    const times = statuses.map((e) => (e.kind === "status" ? e.elapsedMs : 0));
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000);
+    expect(statuses.length).toBeLessThan(20);
+  });
+});

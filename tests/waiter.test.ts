@@ -1,0 +1,217 @@
+import * as http from "node:http";
+import type { FaultKind } from "../emulator";
+import { TaskAbortedError, TaskApiError, TaskFailedError, TaskInputError, TaskTimeoutError } from "../provider/errors";
+import { checkTaskInputs, toTaskSpec, type TaskInputs } from "../provider/inputs";
+import { formatProgress, type ProgressEvent } from "../provider/progress";
+import { runWait, waitForTask, type RunOptions, type WaitRuntime } from "../provider/waiter";
+import { credentials, freshRuntime, useEmulator } from "./support/emulator";
+
+const emulator = useEmulator();
+const region = "ap-guangzhou";
+
+/** Waits through the real SDK against the emulator, on a fresh throttle. */
+function wait(inputs: TaskInputs, options: RunOptions = {}, runtime: WaitRuntime = freshRuntime()) {
+  const { inputs: checked, failures } = checkTaskInputs({ endpoint: emulator.current.url, ...inputs });
+  if (failures.length > 0) throw new TaskInputError(failures);
+  return runWait(toTaskSpec(checked), { credentials, ...options }, runtime);
+}
+
+async function requestsSeen(action = "DescribeTaskStatus"): Promise<number> {
+  return (await emulator.current.stats()).actions[action]?.received ?? 0;
+}
+
+describe("waiting through the real SDK against the emulator", () => {
+  test("CLB success: outputs from the last answer, completion noticed within a second", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 1200, outcome: "succeeded", loadBalancerIds: ["lb-abcdefgh"] });
+    const started = Date.now();
+    const result = await wait({ service: "clb", taskId, region });
+    expect(result).toMatchObject({ service: "clb", taskId, region, status: "succeeded", rawStatus: 0, loadBalancerIds: ["lb-abcdefgh"] });
+    expect(result.attempts).toBe(await requestsSeen());
+    expect(Date.now() - started).toBeLessThan(1200 + 1000);
+    expect(new Date(result.completedAt).getTime()).toBeGreaterThanOrEqual(started);
+    expect(result.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test("CLB by DealName", async () => {
+    await emulator.current.createTask({ service: "clb", durationMs: 300, outcome: "succeeded", dealName: "20261123000001" });
+    await expect(wait({ service: "clb", dealName: "20261123000001", region })).resolves.toMatchObject({ status: "succeeded", dealName: "20261123000001" });
+  });
+
+  test("Redis success: task type, instance and start time recorded", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 800, outcome: "succeeded", instanceId: "crs-abcdefgh", taskType: "Configure" });
+    const result = await wait({ service: "redis", taskId: String(taskId) });
+    expect(result).toMatchObject({ taskId, status: "succeeded", rawStatus: "succeed", instanceId: "crs-abcdefgh", taskType: "Configure" });
+    expect(result.startTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  test.each([
+    ["clb", "failed", 1],
+    ["redis", "failed", "failed"],
+    ["redis", "error", "error"],
+  ] as const)("%s task ending %s: TaskFailedError with the task's own reason, id, raw status and RequestId", async (service, outcome, rawStatus) => {
+    const message = "listener port 80 already in use";
+    const { taskId } = await emulator.current.createTask({ service, durationMs: 300, outcome, message } as never);
+    const error = await wait({ service, taskId, region }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error.message).toContain(message);
+    expect(error.message).toContain(String(taskId));
+    expect(error.message).toContain(`Status ${JSON.stringify(rawStatus)}`);
+    expect(error.message).toContain(error.requestId);
+    expect(error).toMatchObject({ service, taskId, result: { status: "failed", rawStatus, message } });
+  });
+
+  test("failOnTaskFailure: false resolves with the failure recorded", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 200, outcome: "error", message: "disk full" });
+    await expect(wait({ service: "redis", taskId, failOnTaskFailure: false })).resolves.toMatchObject({ status: "failed", rawStatus: "error", message: "disk full" });
+  });
+
+  test("timeout: TaskTimeoutError close to the deadline, naming the last status", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 60_000, outcome: "succeeded" });
+    const started = Date.now();
+    const error = await wait({ service: "clb", taskId, region, timeoutSeconds: 2 }).catch((e) => e);
+    const took = Date.now() - started;
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(took).toBeGreaterThanOrEqual(1500);
+    expect(took).toBeLessThan(2000 + 500);
+    expect(error.message).toContain("last status in progress (Status 2)");
+    expect(error.last).toMatchObject({ state: "pending", rawStatus: 2 });
+  });
+
+  const transient: FaultKind[] = ["http500", "http502", "http503", "reset", "stall", "malformed", "InternalError", "RequestLimitExceeded", "ResourceUnavailable"];
+  test.each(transient)("transient fault %s is retried and the task's true outcome is reported", async (kind) => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 0, outcome: "succeeded" });
+    await emulator.current.addFault({ kind, count: 2, delayMs: 3000 });
+    const events: ProgressEvent[] = [];
+    const result = await wait({ service: "clb", taskId, region }, { onProgress: (e) => events.push(e) }, freshRuntime({ requestTimeoutMs: 500 }));
+    expect(result).toMatchObject({ status: "succeeded", attempts: 3 });
+    const stats = (await emulator.current.stats()).actions.DescribeTaskStatus;
+    expect(stats.faulted).toBe(2);
+    expect(events.filter((e) => e.kind === "retry")).toHaveLength(1);
+  });
+
+  const fatal = [
+    ["AuthFailure.SignatureFailure", "SecretKey"],
+    ["AuthFailure.SecretIdNotFound", "SecretId"],
+    ["AuthFailure.SignatureExpire", "clock"],
+    ["AuthFailure.TokenFailure", "token"],
+    ["UnauthorizedOperation", "CAM"],
+    ["InvalidParameter", "task id"],
+    ["ResourceNotFound", "task id"],
+    ["UnsupportedRegion", "region"],
+  ];
+  test.each(fatal)("%s fails after exactly one request, saying what to check", async (code, hint) => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 5000, outcome: "succeeded" });
+    await emulator.current.addFault({ kind: code });
+    const error = await wait({ service: "clb", taskId, region }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskApiError);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(hint);
+    expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await requestsSeen()).toBe(1);
+  });
+
+  test("a task id the API does not know fails at once: never an endless 'in progress'", async () => {
+    const error = await wait({ service: "redis", taskId: 987654321 }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskApiError);
+    expect(error.code).toMatch(/^InvalidParameter/);
+    expect(error.message).toContain("check the task id");
+    expect(await requestsSeen("DescribeTaskInfo")).toBe(1);
+  });
+
+  test("a wrong secret key fails after one request, naming where the credentials came from", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 5000, outcome: "succeeded" });
+    const error = await wait({ service: "clb", taskId, region }, { credentials: { ...credentials, secretKey: "wrong-key-0000000000000000000000" } }).catch((e) => e);
+    expect(error).toMatchObject({ code: "AuthFailure.SignatureFailure" });
+    expect(error.message).toContain("the credentials option");
+    expect(error.message).not.toContain("wrong-key-0000000000000000000000");
+    expect(await requestsSeen()).toBe(1);
+  });
+
+  test("no secret key or token in results, errors or progress lines, even when the API echoes them", async () => {
+    const token = "session-token-that-must-stay-hidden";
+    const leaky = `bad credential ${credentials.secretKey} / ${token}`;
+    const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 300, outcome: "failed", message: leaky });
+    const lines: string[] = [];
+    const error = await wait(
+      { service: "redis", taskId },
+      { credentials: { ...credentials, token }, onProgress: (e) => lines.push(formatProgress(e)) },
+    ).catch((e) => e);
+    // The emulator rejects the unexpected token: a fatal error whose text must not carry it either.
+    const texts = [error.message, JSON.stringify(error), ...lines];
+    for (const text of texts) {
+      expect(text).not.toContain(credentials.secretKey);
+      expect(text).not.toContain(token);
+    }
+    const failed = await wait({ service: "redis", taskId }, { onProgress: (e) => lines.push(formatProgress(e)) }).catch((e) => e);
+    expect(failed).toBeInstanceOf(TaskFailedError);
+    for (const text of [failed.message, JSON.stringify(failed.result), ...lines]) expect(text).not.toContain(credentials.secretKey);
+    expect(failed.message).toContain("bad credential ***");
+  });
+
+  test("loopback endpoints bypass http_proxy", async () => {
+    const proxy = http.createServer((_req, res) => res.writeHead(502).end());
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const { port } = proxy.address() as { port: number };
+    const saved = process.env.http_proxy;
+    process.env.http_proxy = `http://127.0.0.1:${port}`;
+    try {
+      const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 0, outcome: "succeeded" });
+      await expect(wait({ service: "clb", taskId, region })).resolves.toMatchObject({ status: "succeeded", attempts: 1 });
+    } finally {
+      if (saved === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = saved;
+      proxy.close();
+    }
+  });
+
+  test("an AbortSignal stops the wait within 100 ms", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 60_000, outcome: "succeeded" });
+    const controller = new AbortController();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = Date.now();
+      controller.abort();
+    }, 700);
+    const error = await wait({ service: "clb", taskId, region }, { signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskAbortedError);
+    expect(Date.now() - abortedAt).toBeLessThan(100);
+  });
+});
+
+describe("waitForTask (public entry)", () => {
+  test("validates options before any request and names the field", async () => {
+    const error = await waitForTask({ service: "clb", taskId: "x y", endpoint: emulator.current.url, credentials }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskInputError);
+    expect(error.failures.map((f: { property: string }) => f.property)).toEqual(["taskId", "region"]);
+    expect(await requestsSeen()).toBe(0);
+  });
+
+  test("region from env TENCENTCLOUD_REGION, credentials from env", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 0, outcome: "succeeded", region: "ap-chengdu" });
+    const saved = { ...process.env };
+    Object.assign(process.env, { TENCENTCLOUD_REGION: "ap-chengdu", TENCENTCLOUD_SECRET_ID: credentials.secretId, TENCENTCLOUD_SECRET_KEY: credentials.secretKey });
+    try {
+      await expect(waitForTask({ service: "clb", taskId, endpoint: emulator.current.url })).resolves.toMatchObject({ status: "succeeded", region: "ap-chengdu" });
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("no credentials anywhere: a clear error before any request", async () => {
+    const saved = { ...process.env };
+    delete process.env.TENCENTCLOUD_SECRET_ID;
+    delete process.env.TENCENTCLOUD_SECRET_KEY;
+    process.env.HOME = "/nonexistent";
+    try {
+      const error = await waitForTask({ service: "redis", taskId: 1, endpoint: emulator.current.url }).catch((e) => e);
+      expect(error).toBeInstanceOf(TaskApiError);
+      expect(error.code).toBe("NoCredentials");
+      expect(error.message).toContain("tencentcloud:secretId");
+      expect(error.message).toContain("TENCENTCLOUD_SECRET_ID");
+    } finally {
+      process.env = saved;
+    }
+    expect(await requestsSeen("DescribeTaskInfo")).toBe(0);
+  });
+});
+
