@@ -1,0 +1,123 @@
+import { SharedCalls } from "../provider/sharedCalls";
+import { Throttle } from "../provider/throttle";
+import { VirtualClock } from "./support/virtualClock";
+
+const throttled = () => Object.assign(new Error("Your current request times equals to `21` in a second"), { code: "RequestLimitExceeded" });
+
+/** Most requests in any window of `windowMs` (inclusive at both ends). */
+function busiestWindow(times: number[], windowMs = 1000): number {
+  let best = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] > windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe("Throttle on virtual time", () => {
+  test("500 waits asking at once: evenly spaced, never more than the budget in any second", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ requestsPerSecond: 15, clock });
+    const sent: number[] = [];
+    const all = Promise.all(
+      Array.from({ length: 500 }, () => throttle.run("k", new AbortController().signal, async () => void sent.push(clock.now()))),
+    );
+    await clock.run(all);
+    expect(sent).toHaveLength(500);
+    expect(busiestWindow(sent)).toBeLessThanOrEqual(15);
+    // ...and not much slower than the budget allows.
+    expect(sent[499] / 1000).toBeLessThan((500 / 15) * 1.05);
+  });
+
+  test("fair: requests leave in the order they asked, so no wait starves", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ requestsPerSecond: 10, clock });
+    const order: number[] = [];
+    // 20 waits, each asking 5 times in a row: round robin is the only fair order.
+    const wait = async (id: number) => {
+      for (let i = 0; i < 5; i++) await throttle.run("k", new AbortController().signal, async () => void order.push(id));
+    };
+    await clock.run(Promise.all(Array.from({ length: 20 }, (_, id) => wait(id))));
+    for (let round = 0; round < 5; round++) {
+      expect(new Set(order.slice(round * 20, round * 20 + 20)).size).toBe(20);
+    }
+  });
+
+  test("separate keys have separate budgets", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ requestsPerSecond: 5, clock });
+    const sent: Record<string, number[]> = { a: [], b: [] };
+    const burst = (key: string) =>
+      Array.from({ length: 10 }, () => throttle.run(key, new AbortController().signal, async () => void sent[key].push(clock.now())));
+    await clock.run(Promise.all([...burst("a"), ...burst("b")]));
+    expect(busiestWindow(sent.a)).toBe(5);
+    expect(busiestWindow(sent.b)).toBe(5);
+    expect(Math.max(...sent.a, ...sent.b)).toBeLessThan(2100);
+  });
+
+  test("RequestLimitExceeded halves the rate (once per burst); successes restore it gradually", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ requestsPerSecond: 16, clock });
+    const signal = new AbortController().signal;
+    await clock.run(Promise.all(Array.from({ length: 3 }, () => throttle.run("k", signal, () => Promise.reject(throttled())).catch(() => undefined))));
+    expect(throttle.rateOf("k")).toBe(8);
+    // Restored by +1/s per 20 successes: 160 successes bring it back to the budget.
+    await clock.run(Promise.all(Array.from({ length: 160 }, () => throttle.run("k", signal, async () => undefined))));
+    expect(throttle.rateOf("k")).toBeCloseTo(16);
+  });
+
+  test("an abort while queued rejects at once and frees the place", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ requestsPerSecond: 1, clock });
+    const controller = new AbortController();
+    const ran: string[] = [];
+    const first = throttle.run("k", new AbortController().signal, async () => void ran.push("first"));
+    const second = throttle.run("k", controller.signal, async () => void ran.push("second")).catch((e) => e);
+    const third = throttle.run("k", new AbortController().signal, async () => void ran.push("third"));
+    controller.abort(new Error("gave up"));
+    await clock.run(Promise.all([first, second, third]));
+    expect(await second).toEqual(new Error("gave up"));
+    expect(ran).toEqual(["first", "third"]);
+    expect(clock.now()).toBeLessThan(1100);
+  });
+});
+
+describe("SharedCalls", () => {
+  test("waits on one task share a call in flight and a fresh answer, but never reuse their own", async () => {
+    const clock = new VirtualClock();
+    const shared = new SharedCalls<number>(500, clock);
+    let calls = 0;
+    const call = async () => {
+      await clock.sleep(100);
+      return ++calls;
+    };
+    const [a, b] = [{}, {}];
+    const signal = new AbortController().signal;
+    // Both ask while the first call is in flight: one call.
+    expect(await clock.run(Promise.all([shared.run("t", a, signal, call), shared.run("t", b, signal, call)]))).toEqual([1, 1]);
+    // A third wait arriving within 0.5 s gets that answer; a wait asking again gets a new call.
+    const c = {};
+    expect(await clock.run(shared.run("t", c, signal, call))).toBe(1);
+    expect(await clock.run(shared.run("t", a, signal, call))).toBe(2);
+    expect(calls).toBe(2);
+  });
+
+  test("a shared call is cancelled only when every wait on it has given up", async () => {
+    const clock = new VirtualClock();
+    const shared = new SharedCalls<string>(500, clock);
+    let cancelled = false;
+    const call = (signal: AbortSignal) =>
+      new Promise<string>((resolve, reject) => {
+        signal.addEventListener("abort", () => ((cancelled = true), reject(signal.reason)));
+        void clock.sleep(1000).then(() => resolve("done"));
+      });
+    const first = new AbortController();
+    const second = new AbortController();
+    const p1 = shared.run("t", {}, first.signal, call).catch((e) => e);
+    const p2 = shared.run("t", {}, second.signal, call);
+    first.abort(new Error("first gave up"));
+    expect(cancelled).toBe(false);
+    expect(await clock.run(p2)).toBe("done");
+    expect(await p1).toEqual(new Error("first gave up"));
+  });
+});
