@@ -81,10 +81,12 @@ type Progress = { attempts: number; waitedSeconds: number };
 /** Runs a wait; a timeout or interruption becomes a partial-success error that the next `up` resumes. */
 async function wait(id: string, inputs: Record<string, unknown>, previous: Progress): Promise<TaskResult> {
   const spec = toTaskSpec(inputs);
+  // Log lines travel on their own; the last one is awaited so that it shows before the step ends.
+  let logged = Promise.resolve();
   const promise = runWait(spec, {
     stackCredentials,
     signal: interruption.signal,
-    onProgress: (event) => void pulumi.log.info(formatProgress(event)),
+    onProgress: (event) => (logged = pulumi.log.info(formatProgress(event))),
   });
   running.set(promise, { spec, since: Date.now() });
   try {
@@ -104,6 +106,7 @@ async function wait(id: string, inputs: Record<string, unknown>, previous: Progr
     throw error;
   } finally {
     running.delete(promise);
+    await logged;
   }
 }
 

@@ -67,13 +67,12 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
 }
 
 /**
- * Loads the real provider inside the provider host, from the program's folder (the host's
- * working directory): the installed package, or this package itself in its own repository.
+ * Loads the real provider inside the provider host, which resolves packages from the program's
+ * folder: the installed package (in this repository, the link its devDependencies make to itself).
  */
 function loadProvider(): Required<pulumi.dynamic.ResourceProvider> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createRequire } = require("node:module");
-  return createRequire(`${process.cwd()}/`)("tencentcloud-task-completion/provider").taskCompletionProvider;
+  return require("tencentcloud-task-completion/provider").taskCompletionProvider;
 }
 
 /**

@@ -29,8 +29,12 @@ const createListenerProvider: pulumi.dynamic.ResourceProvider = {
     return { id: response.ListenerIds[0], outs: { ...inputs, listenerIds: response.ListenerIds, requestId: response.RequestId } };
   },
   async delete(id, props) {
-    // Asynchronous as well; nothing waits on the removal here.
-    await clbClient(props).DeleteListener({ LoadBalancerId: props.loadBalancerId, ListenerId: id });
+    const response = await clbClient(props).DeleteListener({ LoadBalancerId: props.loadBalancerId, ListenerId: id });
+    // Removal is asynchronous too. Waiting here keeps `pulumi destroy` from sending the next
+    // change to this load balancer while it is still busy.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { waitForTask } = require("tencentcloud-task-completion");
+    await waitForTask({ service: "clb", taskId: response.RequestId, region: props.region, endpoint: props.endpoint || undefined, timeoutSeconds: 600 });
   },
 };
 

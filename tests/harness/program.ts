@@ -1,9 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Props, ProviderHost } from "./providerHost";
-
-/** The engine's marker for a secret value on the wire. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { SECRET_SIG, SECRET_SIG_KEY, type Props, type ProviderHost } from "./providerHost";
 
 export interface RegisteredResource {
   type: string;
@@ -15,6 +11,8 @@ export interface RegisteredResource {
   outputs?: Props;
   /** Why Check or Create failed, when it did. */
   error?: Error;
+  /** Registered after another resource had failed: the engine would never have created it. */
+  skipped?: boolean;
 }
 
 export interface ProgramOptions {
@@ -25,13 +23,17 @@ export interface ProgramOptions {
   secretKeys?: string[];
   /** With a host, dynamic resources are checked and created for real and their outputs flow back into the program. */
   host?: ProviderHost;
+  /** Called when a resource starts being created and when it is done (or failed). */
+  onResource?: (resource: RegisteredResource, phase: "creating" | "created" | "failed") => void;
 }
 
 /**
  * Runs a Pulumi program as `pulumi up` does on a new stack. Registration goes through Pulumi's
  * mocks; each dynamic resource is handed to the real provider host (Check, then Create) and its
  * real outputs are returned to the program. A resource registers only once its dependencies
- * (inputs and `dependsOn`) have been created, so the order is the engine's.
+ * (inputs and `dependsOn`) have been created, so the order is the engine's. Once a Check or
+ * Create fails, nothing more is created, as the engine stops the update; the failure is recorded
+ * on the resource instead of failing the program, so that a test can look at it.
  */
 export async function runProgram(program: () => unknown, options: ProgramOptions = {}): Promise<RegisteredResource[]> {
   const project = options.project ?? "project";
@@ -45,6 +47,11 @@ export async function runProgram(program: () => unknown, options: ProgramOptions
         if (!options.host || !args.type.startsWith("pulumi-nodejs:dynamic")) {
           return { id: `${args.name}-id`, state: args.inputs };
         }
+        if (resources.some((r) => r.error)) {
+          resource.skipped = true;
+          return { id: undefined, state: {} };
+        }
+        options.onResource?.(resource, "creating");
         try {
           const checked = await options.host.check(resource.inputs);
           if (checked.failures.length > 0) {
@@ -53,10 +60,12 @@ export async function runProgram(program: () => unknown, options: ProgramOptions
           const created = await options.host.create(checked.inputs);
           resource.id = created.id;
           resource.outputs = created.properties;
+          options.onResource?.(resource, "created");
           return { id: created.id, state: created.properties };
         } catch (error) {
           resource.error = error as Error;
-          throw error;
+          options.onResource?.(resource, "failed");
+          return { id: undefined, state: {} };
         }
       },
       call: (args) => args.inputs,

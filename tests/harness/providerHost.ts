@@ -26,6 +26,8 @@ export interface HostOptions {
   project?: string;
   /** Environment of the host process, on top of this process's. */
   env?: NodeJS.ProcessEnv;
+  /** Called for each log message as it arrives, e.g. to show progress live. */
+  onLog?: (line: LogLine) => void;
 }
 
 export interface LogLine {
@@ -52,6 +54,9 @@ const SEVERITIES: Record<number, LogLine["severity"]> = {
 };
 
 const ROOT = path.resolve(__dirname, "../..");
+/** The engine's marker for a secret value on the wire. */
+export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const URN = "urn:pulumi:test::project::pulumi-nodejs:dynamic/tencentcloud:TaskCompletion::wait";
 
 export class ProviderHost {
@@ -79,7 +84,10 @@ export class ProviderHost {
 
   static async start(options: HostOptions = {}): Promise<ProviderHost> {
     const logs: LogLine[] = [];
-    const engine = await startFakeEngine(logs);
+    const engine = await startFakeEngine((line) => {
+      logs.push(line);
+      options.onLog?.(line);
+    });
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
     const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
       cwd: options.cwd ?? ROOT,
@@ -105,10 +113,11 @@ export class ProviderHost {
     return new ProviderHost(child, client, engine.server, logs, output);
   }
 
-  /** Namespaced stack config, as the engine sends it (`tencentcloud:region`, ...). */
-  async configure(config: Record<string, string> = {}): Promise<void> {
+  /** Namespaced stack config, as the engine sends it (`tencentcloud:region`, ...); `secretKeys` go as secrets. */
+  async configure(config: Record<string, string> = {}, secretKeys: string[] = []): Promise<void> {
+    const args = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, secretKeys.includes(k) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v]));
     const req = new providerproto.ConfigureRequest();
-    req.setArgs(toStruct(config));
+    req.setArgs(toStruct(args));
     req.setAcceptsecrets(true);
     await this.call("configure", req);
   }
@@ -215,12 +224,12 @@ function toHostError(error: grpc.ServiceError): HostCallError {
 }
 
 /** The Engine service the host logs to when PULUMI_NODEJS_ENGINE points at it. */
-async function startFakeEngine(sink: LogLine[]): Promise<{ server: grpc.Server; port: number }> {
+async function startFakeEngine(onLog: (line: LogLine) => void): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server();
   const empty = (_call: unknown, callback: grpc.sendUnaryData<emptyproto.Empty>) => callback(null, new emptyproto.Empty());
   server.addService(enginerpc.EngineService, {
     log: (call: grpc.ServerUnaryCall<engineproto.LogRequest, emptyproto.Empty>, callback: grpc.sendUnaryData<emptyproto.Empty>) => {
-      sink.push({ severity: SEVERITIES[call.request.getSeverity()] ?? "info", message: call.request.getMessage() });
+      onLog({ severity: SEVERITIES[call.request.getSeverity()] ?? "info", message: call.request.getMessage() });
       callback(null, new emptyproto.Empty());
     },
     getRootResource: (_call: unknown, callback: grpc.sendUnaryData<engineproto.GetRootResourceResponse>) =>
