@@ -5,7 +5,8 @@
  */
 import { DEFAULT_CREDENTIAL, startEmulator } from "tencentcloud-task-completion/emulator";
 import { TaskCompletion } from "tencentcloud-task-completion";
-import { runProgram, type RegisteredResource } from "../tests/harness/program";
+import * as path from "node:path";
+import { programModule, runProgram, type RegisteredResource } from "../tests/harness/program";
 import { ProviderHost } from "../tests/harness/providerHost";
 
 const REGION = "ap-guangzhou";
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   try {
     say("\n== pulumi up: examples/clb-listener (two listeners on one load balancer; the second waits for the first)");
-    await runProgram(() => require("./clb-listener/index.ts"), {
+    await runProgram(programModule(path.join(__dirname, "clb-listener")), {
       project: "clb-listener",
       config: { "tencentcloud:region": REGION, "clb-listener:loadBalancerId": "lb-demo0001", "clb-listener:endpoint": emulator.url },
       host,
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     });
 
     say("\n== pulumi up: examples/redis-params (two parameter changes on one instance)");
-    await runProgram(() => require("./redis-params/index.ts"), {
+    await runProgram(programModule(path.join(__dirname, "redis-params")), {
       project: "redis-params",
       config: { "redis-params:instanceId": "crs-demo0001", "redis-params:endpoint": emulator.url },
       host,

@@ -1,4 +1,5 @@
-import { runProgram, type RegisteredResource } from "../harness/program";
+import * as path from "node:path";
+import { programModule, runProgram, type RegisteredResource } from "../harness/program";
 import { ProviderHost } from "../harness/providerHost";
 import { credentialEnv, useEmulator } from "../support/emulator";
 import { expectNoSecrets } from "../support/secrets";
@@ -17,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => host.stop());
 
 function runExample(name: "clb-listener" | "redis-params", config: Record<string, string>): Promise<RegisteredResource[]> {
-  return runProgram(() => jest.isolateModules(() => require(`../../examples/${name}/index.ts`)), {
+  return runProgram(programModule(path.resolve(__dirname, "../../examples", name)), {
     project: name,
     config: { "tencentcloud:region": "ap-guangzhou", [`${name}:endpoint`]: emulator.current.url, ...config },
     host,

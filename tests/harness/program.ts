@@ -80,6 +80,12 @@ export async function runProgram(program: () => unknown, options: ProgramOptions
   return resources;
 }
 
+/** A program kept in its own module (like the examples): it runs when the module is loaded. */
+export function programModule(path: string): () => unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return () => require(path);
+}
+
 function unwrapSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(unwrapSecrets);
   if (value && typeof value === "object") {
