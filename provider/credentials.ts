@@ -75,8 +75,8 @@ export async function resolveCredentials(
     }
   }
   throw new MissingCredentialsError(
-    "no Tencent Cloud credentials found. Set them with `pulumi config set tencentcloud:secretId ...` and " +
-      "`pulumi config set --secret tencentcloud:secretKey ...`, or env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY " +
+    "no Tencent Cloud credentials found: set env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or in a Pulumi " +
+      "program stack config tencentcloud:secretId and tencentcloud:secretKey (`pulumi config set --secret tencentcloud:secretKey ...`) " +
       `(tried: ${tried.join("; ")})`,
   );
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import type { StackCredentials } from "./credentials";
-import { TaskAbortedError, TaskTimeoutError, formatDuration } from "./errors";
-import { checkTaskInputs, toTaskSpec, type InputDefaults, type TaskSpec } from "./inputs";
-import { formatProgress } from "./progress";
+import { TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
+import { MAX_TIMEOUT_SECONDS, checkTaskInputs, toTaskSpec, type InputDefaults, type TaskSpec } from "./inputs";
+import { formatProgress, isRoutine } from "./progress";
 import { describeTask, type TaskResult } from "./task";
 import { requestsPerSecondFrom, runWait, setRequestsPerSecond } from "./waiter";
 
@@ -86,7 +86,9 @@ async function wait(id: string, inputs: Record<string, unknown>, previous: Progr
   const promise = runWait(spec, {
     stackCredentials,
     signal: interruption.signal,
-    onProgress: (event) => (logged = pulumi.log.info(formatProgress(event))),
+    onProgress: (event) => {
+      if (!isRoutine(event)) logged = pulumi.log.info(formatProgress(event));
+    },
   });
   running.set(promise, { spec, since: Date.now() });
   try {
@@ -100,8 +102,13 @@ async function wait(id: string, inputs: Record<string, unknown>, previous: Progr
         attempts: previous.attempts + error.attempts,
         waitedSeconds: previous.waitedSeconds + error.waitedSeconds,
       };
-      const resume = "The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
-      throw new ResourceInitError(`${error.message} ${resume}`, id, partial);
+      const raise = error instanceof TaskTimeoutError ? ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.` : "";
+      const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
+      throw new ResourceInitError(`${error.message}${raise}${resume}`, id, partial);
+    }
+    if (error instanceof TaskFailedError) {
+      error.message +=
+        " Fix the cause and wait on a new task (a new taskId, or new triggers); set failOnTaskFailure: false to record failures without failing the deployment.";
     }
     throw error;
   } finally {

@@ -30,7 +30,7 @@ export class TaskError extends Error {
     this.region = context.task.region;
     this.requestId = context.requestId;
     this.attempts = context.attempts;
-    this.waitedSeconds = context.waitedSeconds;
+    this.waitedSeconds = Math.round(context.waitedSeconds * 1000) / 1000;
     this.last = context.last;
   }
 }
@@ -40,12 +40,12 @@ export class TaskFailedError extends TaskError {
   readonly result: TaskResult;
   constructor(result: TaskResult) {
     const reason = result.message ? `: ${result.message}` : " (the API gave no reason)";
-    super(
-      `${describeTask(result)} failed${reason}. Status ${JSON.stringify(result.rawStatus)}, ` +
-        `last RequestId ${result.requestId ?? "none"}. ` +
-        `Fix the cause and start a new task; set failOnTaskFailure: false to record failures without failing.`,
-      { task: result, attempts: result.attempts, waitedSeconds: result.waitedSeconds, requestId: result.requestId },
-    );
+    super(`${describeTask(result)} failed${reason}. Status ${JSON.stringify(result.rawStatus)}, last RequestId ${result.requestId ?? "none"}.`, {
+      task: result,
+      attempts: result.attempts,
+      waitedSeconds: result.waitedSeconds,
+      requestId: result.requestId,
+    });
     this.result = result;
   }
 }
@@ -57,9 +57,8 @@ export class TaskTimeoutError extends TaskError {
     const last = context.last ? `last status ${describeStatus(context.last)}` : "no status answer received";
     const wanted = context.task.service === "clb" ? "Status 0 (succeeded)" : "succeed";
     super(
-      `${describeTask(context.task)} did not finish within timeoutSeconds=${timeoutSeconds}: ` +
-        `${last} after ${formatDuration(context.waitedSeconds)} and ${context.attempts} status calls; ` +
-        `wanted ${wanted}. Raise timeoutSeconds (at most 86400) to wait longer.`,
+      `${describeTask(context.task)} did not finish within its timeout of ${formatDuration(timeoutSeconds)}: ` +
+        `${last} after ${context.attempts} status calls; wanted ${wanted}.`,
       context,
     );
     this.timeoutSeconds = timeoutSeconds;

@@ -81,7 +81,7 @@ export function checkTaskInputs(raw: Record<string, unknown>, defaults: InputDef
       fail(given("taskId") ? "dealName" : "taskId", given("taskId") ? "give either taskId or dealName for clb, not both" : "required for clb: the RequestId answered by the CLB call (or give dealName)");
     }
     if (inputs.region === undefined) {
-      fail("region", "required for clb: set it on the resource, with `pulumi config set tencentcloud:region ap-guangzhou`, or with env TENCENTCLOUD_REGION");
+      fail("region", "required for clb: a region such as ap-guangzhou (default: stack config tencentcloud:region, then env TENCENTCLOUD_REGION)");
     }
   } else if (service === "redis") {
     if (!given("taskId")) fail("taskId", "required for redis: the TaskId answered by the Redis call");

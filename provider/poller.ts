@@ -1,6 +1,6 @@
 import { linkSignals, systemClock, type Clock } from "./clock";
 import { TaskAbortedError, TaskApiError, TaskTimeoutError, classifyCallError, type TaskErrorContext } from "./errors";
-import type { ProgressEvent } from "./progress";
+import { isRoutine, type ProgressEvent } from "./progress";
 import { defaultSchedule, retryDelayMs, type Schedule } from "./schedule";
 import { describeTask, type TaskObservation, type TaskRef } from "./task";
 
@@ -64,7 +64,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   const elapsed = () => clock.now() - start;
   const context = (): TaskErrorContext => ({ task: options.task, attempts, waitedSeconds: elapsed() / 1000, last, requestId });
   const report = (event: ProgressEvent) => {
-    reportedAt = clock.now();
+    if (!isRoutine(event)) reportedAt = clock.now();
     options.onProgress?.(event);
   };
 
@@ -82,7 +82,10 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
     if (lastFailure && consecutiveFailures > 0) error.message += ` The last status call failed: ${lastFailure}.`;
     return error;
   };
-  const aborted = () => new TaskAbortedError(`the wait for ${describeTask(options.task)} was aborted`, context());
+  const aborted = () => {
+    const reason = options.signal?.reason instanceof Error ? ` (${options.signal.reason.message})` : "";
+    return new TaskAbortedError(`the wait for ${describeTask(options.task)} was aborted${reason}`, context());
+  };
 
   try {
     for (;;) {
@@ -94,9 +97,8 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
         const changed = last === undefined || last.rawStatus !== observation.rawStatus;
         last = observation;
         if (observation.state !== "pending") return { observation, attempts, elapsedMs: elapsed(), requestId };
-        if (changed || clock.now() - reportedAt >= HEARTBEAT_MS) {
-          report({ kind: "status", task: options.task, observation, attempts, elapsedMs: elapsed() });
-        }
+        const routine = !changed && clock.now() - reportedAt < HEARTBEAT_MS;
+        report({ kind: "status", task: options.task, observation, attempts, elapsedMs: elapsed(), routine });
       } catch (error) {
         if (options.signal?.aborted) throw aborted();
         if (pastDeadline.signal.aborted) throw timeout();

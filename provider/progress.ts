@@ -4,11 +4,19 @@ import { describeStatus, describeTask, type TaskObservation, type TaskRef, type 
 /** What a wait reports while it runs; `formatProgress` turns each into one line for a person. */
 export type ProgressEvent =
   | { kind: "started"; task: TaskRef; timeoutSeconds: number }
-  /** A status answer: emitted when the status changes, and at least every 30 s otherwise. */
-  | { kind: "status"; task: TaskRef; observation: TaskObservation; attempts: number; elapsedMs: number }
+  /**
+   * A status answer. `routine` when the status did not change and a line was shown less than
+   * 15 s ago: a log skips those, so that it gets a line on every change and at least every 30 s.
+   */
+  | { kind: "status"; task: TaskRef; observation: TaskObservation; attempts: number; elapsedMs: number; routine: boolean }
   /** A status call failed in a way worth retrying. */
   | { kind: "retry"; task: TaskRef; reason: string; attempts: number; elapsedMs: number; retryInMs: number }
   | { kind: "finished"; task: TaskRef; result: TaskResult };
+
+/** Whether a line-by-line log should skip this event (see `routine`). */
+export function isRoutine(event: ProgressEvent): boolean {
+  return event.kind === "status" && event.routine;
+}
 
 export function formatProgress(event: ProgressEvent): string {
   const name = describeTask(event.task);

@@ -66,7 +66,7 @@ describe("TaskCompletion provider against the emulator", () => {
     expect(error.id).toBe(`redis/${taskId}`);
     expect(error.properties).toMatchObject({ service: "redis", taskId, status: "pending", rawStatus: "running", attempts: expect.any(Number) });
     expect(error.reasons).toEqual([error.message]);
-    expect(error.message).toContain("timeoutSeconds=2");
+    expect(error.message).toContain("Raise timeoutSeconds (now 2, at most 86400)");
     expect(error.message).toContain("the next `pulumi up` resumes this wait");
 
     const news = { ...error.properties, timeoutSeconds: 30 };

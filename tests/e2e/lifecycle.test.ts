@@ -47,7 +47,8 @@ test("timeout: ErrorResourceInitFailed with id and partial state; the next Updat
   const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 4000, outcome: "succeeded", loadBalancerIds: ["lb-00000001"] });
   const news = await inputsOf({ service: "clb", taskId, timeoutSeconds: 2 });
   const error = await createFails(news);
-  expect(error.message).toContain("did not finish within timeoutSeconds=2");
+  expect(error.message).toContain("did not finish within its timeout of 2s");
+  expect(error.message).toContain("Raise timeoutSeconds (now 2, at most 86400)");
   expect(error.initFailed).toEqual({
     id: `clb/${region}/${taskId}`,
     properties: expect.objectContaining({ taskId, status: "pending", rawStatus: 2, attempts: expect.any(Number), waitedSeconds: expect.any(Number) }),

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { constants } from "node:os";
+import type { ProgressEvent } from "../provider/progress";
+import { waitForTask } from "../provider/waiter";
+import { HELP, USAGE, UsageError, parseCommandLine, type Command, type WaitCommand } from "./cli/args";
+import { ProgressLog, StatusBoard, type Display } from "./cli/display";
+import { EXIT_ERROR, EXIT_USAGE, exitCode, failureLine, jsonEntry, newWait, statusLine, type Outcome, type Wait } from "./cli/report";
+
+const NAME = "tencentcloud-task-wait";
+
+/** After SIGINT or SIGTERM, waits that do not settle within this long are left behind. */
+const EXIT_GRACE_MS = 1000;
+
+async function main(): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const problems = error.message.split("\n").map((problem) => `${NAME}: ${problem}\n`);
+    process.stderr.write(`${problems.join("")}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  if (command.kind === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (command.kind === "version") {
+    // Resolved through the package's own name, so it works from the sources and from dist.
+    const { version } = JSON.parse(readFileSync(require.resolve("tencentcloud-task-completion/package.json"), "utf8")) as { version: string };
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  return waitForAll(command);
+}
+
+async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> {
+  const controller = new AbortController();
+  const waits = tasks.map(newWait);
+  const display: Display | undefined = quiet ? undefined : StatusBoard.fits(process.stderr, waits.length) ? new StatusBoard(process.stderr, waits) : new ProgressLog(process.stderr);
+
+  let interruptedBy: number | undefined;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interruptedBy = 128 + constants.signals[signal];
+    controller.abort();
+    display?.finish();
+    const now = performance.now();
+    const pending = waits.filter((wait) => !wait.outcome).map((wait) => `  ${statusLine(wait, now)}\n`);
+    process.stderr.write(`${NAME}: interrupted by ${signal}; still pending:\n${pending.join("")}Waiting is idempotent: run the same command again to resume.\n`);
+    // Credential look-ups cannot be aborted; do not let one hold the exit.
+    setTimeout(() => process.exit(interruptedBy), EXIT_GRACE_MS).unref();
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+
+  const waitFor = async (wait: Wait): Promise<Outcome> => {
+    const onProgress = (event: ProgressEvent) => {
+      if (controller.signal.aborted) return;
+      wait.latest = event;
+      display?.progress(event);
+    };
+    try {
+      wait.outcome = { result: await waitForTask({ ...wait.task, signal: controller.signal, onProgress }) };
+    } catch (error) {
+      wait.outcome = { error };
+    }
+    return wait.outcome;
+  };
+  const outcomes = await Promise.all(waits.map(waitFor));
+  if (interruptedBy !== undefined) return interruptedBy;
+
+  display?.finish();
+  for (const outcome of outcomes) {
+    const line = failureLine(outcome);
+    if (line) process.stderr.write(`${line}\n`);
+  }
+  if (json) process.stdout.write(`${JSON.stringify(outcomes.map((outcome, i) => jsonEntry(tasks[i], outcome)), null, 2)}\n`);
+  return Math.max(...outcomes.map(exitCode));
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_ERROR;
+  },
+);
