@@ -4,12 +4,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, startEmulator, type ClbTaskSpec, type RedisTaskSpec } from "../emulator";
+import { SESSION_TOKEN, expectNoSecrets } from "./support/secrets";
 import { onTerminal } from "./support/terminal";
 
 // Runs the built command: `npm test` builds before jest.
 const CLI = join(__dirname, "../dist/sdk/cli.js");
 const region = "ap-guangzhou";
-const token = "session-token-that-must-stay-hidden";
+const token = SESSION_TOKEN;
 
 // Concurrent command processes each have their own throttle: lift the emulator's limit so
 // that no test sees RequestLimitExceeded retries it did not ask for.
@@ -48,7 +49,7 @@ function start(args: string[], env: NodeJS.ProcessEnv = pipelineEnv(credentialEn
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   const finished = once(child, "close").then(([code]): Finished => {
-    for (const secret of [DEFAULT_CREDENTIAL.secretKey, token]) expect(stdout + stderr).not.toContain(secret);
+    expectNoSecrets({ stdout, stderr });
     return { code: code as number | null, stdout, stderr };
   });
   const stderrShows = async (...texts: string[]) => {
@@ -248,7 +249,7 @@ test.concurrent("on a terminal: one line per task redrawn in place, final lines 
   expect(last[0]).toMatch(new RegExp(`^clb task ${done} \\(${region}\\): succeeded \\(Status 0\\) after \\ds, \\d+ status calls$`));
   expect(last[1]).toMatch(new RegExp(`^clb task ${failed} \\(${region}\\): failed \\(Status 1\\): quota exceeded after \\ds, \\d+ status calls$`));
   expect(last[2]).toContain(`clb task ${failed} (${region}) failed: quota exceeded.`);
-  expect(screen).not.toContain(DEFAULT_CREDENTIAL.secretKey);
+  expectNoSecrets({ screen });
 });
 
 describe("interrupted", () => {

@@ -5,6 +5,7 @@ import { checkTaskInputs, toTaskSpec, type TaskInputs } from "../provider/inputs
 import { formatProgress, type ProgressEvent } from "../provider/progress";
 import { runWait, waitForTask, type RunOptions, type WaitRuntime } from "../provider/waiter";
 import { credentials, freshRuntime, useEmulator } from "./support/emulator";
+import { SESSION_TOKEN, expectNoSecrets } from "./support/secrets";
 
 const emulator = useEmulator();
 const region = "ap-guangzhou";
@@ -123,29 +124,23 @@ describe("waiting through the real SDK against the emulator", () => {
     const error = await wait({ service: "clb", taskId, region }, { credentials: { ...credentials, secretKey: "wrong-key-0000000000000000000000" } }).catch((e) => e);
     expect(error).toMatchObject({ code: "AuthFailure.SignatureFailure" });
     expect(error.message).toContain("the credentials option");
-    expect(error.message).not.toContain("wrong-key-0000000000000000000000");
+    expectNoSecrets({ error }, ["wrong-key-0000000000000000000000"]);
     expect(await requestsSeen()).toBe(1);
   });
 
   test("no secret key or token in results, errors or progress lines, even when the API echoes them", async () => {
-    const token = "session-token-that-must-stay-hidden";
-    const leaky = `bad credential ${credentials.secretKey} / ${token}`;
-    const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 300, outcome: "failed", message: leaky });
+    const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 300, outcome: "failed", message: `bad credential ${credentials.secretKey} / ${SESSION_TOKEN}` });
     const lines: string[] = [];
-    const error = await wait(
-      { service: "redis", taskId },
-      { credentials: { ...credentials, token }, onProgress: (e) => lines.push(formatProgress(e)) },
-    ).catch((e) => e);
-    // The emulator rejects the unexpected token: a fatal error whose text must not carry it either.
-    const texts = [error.message, JSON.stringify(error), ...lines];
-    for (const text of texts) {
-      expect(text).not.toContain(credentials.secretKey);
-      expect(text).not.toContain(token);
-    }
-    const failed = await wait({ service: "redis", taskId }, { onProgress: (e) => lines.push(formatProgress(e)) }).catch((e) => e);
-    expect(failed).toBeInstanceOf(TaskFailedError);
-    for (const text of [failed.message, JSON.stringify(failed.result), ...lines]) expect(text).not.toContain(credentials.secretKey);
-    expect(failed.message).toContain("bad credential ***");
+    const onProgress = (e: ProgressEvent) => lines.push(formatProgress(e));
+    // A token sent with a permanent key is refused: an SDK error whose text must not carry either.
+    const refused = await wait({ service: "redis", taskId }, { credentials: { ...credentials, token: SESSION_TOKEN }, onProgress }).catch((e) => e);
+    expect(refused).toMatchObject({ code: "AuthFailure.TokenFailure" });
+    expectNoSecrets({ refused, lines });
+    // The task's own message echoes the key: it is replaced wherever it goes.
+    const echoed = await wait({ service: "redis", taskId }, { onProgress }).catch((e) => e);
+    expect(echoed).toBeInstanceOf(TaskFailedError);
+    expect(echoed.message).toContain("bad credential *** /");
+    expectNoSecrets({ echoed, result: echoed.result, lines }, [credentials.secretKey]);
   });
 
   test("loopback endpoints bypass http_proxy", async () => {

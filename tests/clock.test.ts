@@ -1,0 +1,31 @@
+import { systemClock } from "../provider/clock";
+import { TaskTimeoutError } from "../provider/errors";
+import { pollUntilDone } from "../provider/poller";
+
+/** Delays and deadlines run on monotonic time: a wall-clock jump (NTP step, suspend) moves neither. */
+test.each([
+  ["forward by an hour", 3600_000],
+  ["back by two hours", -7200_000],
+])("the deadline holds when the wall clock jumps %s", async (_name, jump) => {
+  const realNow = Date.now.bind(Date);
+  let offset = 0;
+  const wallClock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + offset);
+  setTimeout(() => (offset = jump), 300);
+  try {
+    const started = performance.now();
+    const error = await pollUntilDone({
+      task: { service: "redis", taskId: 1 },
+      describe: async () => ({ state: "pending", rawStatus: "running" }),
+      timeoutSeconds: 2,
+      clock: systemClock,
+    }).catch((e) => e);
+    const took = performance.now() - started;
+    expect(error).toBeInstanceOf(TaskTimeoutError);
+    expect(Date.now() - realNow()).toBe(jump); // the jump did happen during the wait
+    expect(took).toBeGreaterThan(1700);
+    expect(took).toBeLessThan(2300);
+    expect(error.waitedSeconds).toBeCloseTo(took / 1000, 0);
+  } finally {
+    wallClock.mockRestore();
+  }
+});
