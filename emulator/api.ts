@@ -2,32 +2,52 @@ import { randomUUID } from "node:crypto";
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import { findAction, runAction } from "./actions";
 import { ApiError } from "./apiError";
-import { apiErrorMessage, DEFAULT_STALL_MS } from "./faults";
+import { apiErrorMessage, DEFAULT_STALL_MS, type FaultSpec } from "./faults";
 import { sendJson } from "./respond";
 import { verifyTc3, type RequestHeaders } from "./signature";
 import type { EmulatorState } from "./state";
 import type { RequestOutcome } from "./stats";
 
-/**
- * Answers one API 3.0 request (`POST /`). Order: injected faults, signature, action and version,
- * rate limit, parameters, the action itself.
- */
+/** Answers one API 3.0 request (`POST /`), counting it in the stats and the request log. */
 export async function handleApiRequest(
   req: IncomingMessage,
   res: ServerResponse,
   body: Buffer,
   state: EmulatorState,
 ): Promise<void> {
+  const at = Date.now();
   const headers = singleValued(req.headers);
   const action = headers["x-tc-action"];
-  // Requests without an action still show in the stats, so that misdirected traffic is visible.
+  // Requests without an action still show in the stats and the log, so that misdirected traffic is visible.
   const statsKey = action ?? "(none)";
   state.stats.received(statsKey);
+  const outcome = await answer({ req, res, headers, body, action, statsKey }, state);
+  state.requests.add({ at, action: statsKey, outcome });
+}
+
+interface ApiRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  headers: RequestHeaders;
+  body: Buffer;
+  action: string | undefined;
+  statsKey: string;
+}
+
+/**
+ * Answers the request and returns how (a stalled request that is answered later: as answered).
+ * Order: injected faults, signature, action and version, rate limit, parameters, the action itself.
+ */
+async function answer(request: ApiRequest, state: EmulatorState): Promise<RequestOutcome> {
+  const { req, res, headers, body, action, statsKey } = request;
   const fault = state.faults.fire(action);
   if (fault) {
     state.stats.count(statsKey, "faulted");
-    if (fault.kind !== "stall") return injectFault(req, res, fault.kind);
-    if (!(await stall(res, fault.delayMs ?? DEFAULT_STALL_MS))) return;
+    if (fault.kind !== "stall") {
+      injectFault(req, res, fault);
+      return "faulted";
+    }
+    if (!(await stall(res, fault.delayMs ?? DEFAULT_STALL_MS))) return "faulted";
   }
   const requestId = randomUUID();
   try {
@@ -39,10 +59,13 @@ export async function handleApiRequest(
     const response = runAction(definition, body, { requestId, region: headers["x-tc-region"], tasks: state.tasks });
     sendJson(res, 200, { Response: { ...response, RequestId: requestId } });
     state.stats.count(statsKey, "ok");
+    return "ok";
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
-    state.stats.count(statsKey, outcomeOf(error));
+    const outcome = outcomeOf(error);
+    state.stats.count(statsKey, outcome);
     sendApiError(res, error, requestId);
+    return outcome;
   }
 }
 
@@ -56,7 +79,7 @@ function outcomeOf(error: ApiError): RequestOutcome {
   return "rejected";
 }
 
-function injectFault(req: IncomingMessage, res: ServerResponse, kind: string): void {
+function injectFault(req: IncomingMessage, res: ServerResponse, { kind, answer }: FaultSpec): void {
   switch (kind) {
     case "http500":
     case "http502":
@@ -73,6 +96,12 @@ function injectFault(req: IncomingMessage, res: ServerResponse, kind: string): v
     case "malformed":
       // Cut off mid-object, as by a proxy that drops the connection.
       res.writeHead(200, { "content-type": "application/json" }).end(`{"Response":{"RequestId":"${randomUUID()}"`);
+      return;
+    case "empty":
+      res.writeHead(200, { "content-type": "application/json" }).end();
+      return;
+    case "answer":
+      sendJson(res, 200, { Response: { ...answer, RequestId: randomUUID() } });
       return;
     default:
       sendApiError(res, new ApiError(kind, apiErrorMessage(kind)), randomUUID());

@@ -1,4 +1,5 @@
 import type { FaultSpec, FaultView } from "./faults";
+import type { LoggedRequest } from "./requestLog";
 import type { StatsSnapshot } from "./stats";
 import type { ClbTaskSpec, RedisTaskSpec, TaskSpec, TaskView } from "./tasks";
 
@@ -42,7 +43,12 @@ export class EmulatorControl {
     return this.json("GET", "stats");
   }
 
-  /** Clears tasks, faults, stats and rate-limit windows. */
+  /** The last API requests (up to 200 000) in arrival order, each with its outcome. */
+  async requests(): Promise<LoggedRequest[]> {
+    return (await this.json<{ requests: LoggedRequest[] }>("GET", "requests")).requests;
+  }
+
+  /** Clears tasks, faults, stats, the request log and rate-limit windows. */
   async reset(): Promise<void> {
     await ensureOk(await this.send("POST", "reset"));
   }

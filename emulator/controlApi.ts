@@ -15,7 +15,7 @@ export interface ControlAnswer {
 /** Bad control input: answered HTTP 400 `{ "error": ... }`. */
 class ControlInputError extends Error {}
 
-/** Answers a control API request: task timelines, faults, stats, reset. */
+/** Answers a control API request: task timelines, faults, stats, the request log, reset. */
 export function handleControlRequest(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
   try {
     return route(method, path.slice(CONTROL_PREFIX.length), body, state);
@@ -26,7 +26,7 @@ export function handleControlRequest(method: string, path: string, body: Buffer,
 }
 
 function route(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
-  const { tasks, faults, stats, limiter } = state;
+  const { tasks, faults, stats, requests, limiter } = state;
   switch (`${method} ${path}`) {
     case "POST tasks": {
       const spec = parseTaskSpec(parseJsonObject(body));
@@ -44,10 +44,13 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
       return { status: 204 };
     case "GET stats":
       return { status: 200, body: stats.snapshot() };
+    case "GET requests":
+      return { status: 200, body: { requests: requests.list() } };
     case "POST reset":
       tasks.clear();
       faults.clear();
       stats.clear();
+      requests.clear();
       limiter.clear();
       return { status: 204 };
   }
@@ -106,7 +109,7 @@ function parseTaskSpec(input: Input): TaskSpec {
       };
 }
 
-const FAULT_FIELDS = ["kind", "action", "count", "probability", "delayMs", "durationMs"];
+const FAULT_FIELDS = ["kind", "action", "count", "probability", "delayMs", "durationMs", "answer"];
 
 function parseFaultSpec(input: Input): FaultSpec {
   checkFields(input, FAULT_FIELDS, "faults");
@@ -115,8 +118,13 @@ function parseFaultSpec(input: Input): FaultSpec {
     const kinds = TRANSPORT_FAULT_KINDS.join(", ");
     throw new ControlInputError(`\`kind\` must be one of ${kinds} or an API error code such as InternalError.`);
   }
+  const answer = field(input, "answer", isObject, "a JSON object: the Response to answer");
+  if ((kind === "answer") !== (answer !== undefined)) {
+    throw new ControlInputError("`answer` goes with kind `answer`, and kind `answer` needs `answer`.");
+  }
   return {
     kind,
+    answer,
     action: field(input, "action", isString, "an action name"),
     count: field(input, "count", isPositiveInteger, "a positive integer"),
     probability: field(input, "probability", isProbability, "a number from 0 to 1"),
@@ -146,6 +154,7 @@ function field<T>(
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isNonNegativeNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
 const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;

@@ -1,7 +1,7 @@
 import { DEFAULT_RATE_LIMIT, requestLimitExceeded } from "./rateLimit";
 
-/** Faults of the transport rather than of the API. */
-export const TRANSPORT_FAULT_KINDS = ["http500", "http502", "http503", "reset", "stall", "malformed"] as const;
+/** Faults of the transport, or answers no real API would give, rather than API errors. */
+export const TRANSPORT_FAULT_KINDS = ["http500", "http502", "http503", "reset", "stall", "malformed", "empty", "answer"] as const;
 export type TransportFaultKind = (typeof TRANSPORT_FAULT_KINDS)[number];
 
 /**
@@ -9,6 +9,9 @@ export type TransportFaultKind = (typeof TRANSPORT_FAULT_KINDS)[number];
  * - `reset`: the connection is destroyed without an answer;
  * - `stall`: no answer for `delayMs`, then the request is processed normally;
  * - `malformed`: HTTP 200 with a body that is not valid JSON;
+ * - `empty`: HTTP 200 with an empty body;
+ * - `answer`: HTTP 200 with `answer` as the `Response` (plus a RequestId), to test what a client
+ *   makes of an unexpected one: a missing `Status`, an unknown value, a huge `Message`;
  * - any API error code (`InternalError`, `ResourceUnavailable`, ...): answered as that API error.
  *
  * (`string & {}` keeps editor completion for the transport kinds while accepting any code.)
@@ -27,6 +30,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** Active for this long from now, in real time; default until cleared. */
   durationMs?: number;
+  /** The `Response` object of an `answer` fault. */
+  answer?: Record<string, unknown>;
 }
 
 export interface FaultView extends FaultSpec {

@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { EmulatorControl } from "./control";
 import { FaultStore } from "./faults";
 import { RateLimiter, type RateLimitOption } from "./rateLimit";
+import { RequestLog } from "./requestLog";
 import { createEmulatorServer } from "./server";
 import type { Credential } from "./signature";
 import { Stats } from "./stats";
@@ -13,7 +14,8 @@ export { EmulatorControl } from "./control";
 export { signTc3, type Credential, type Tc3Input, type Tc3Signature } from "./signature";
 export type { FaultKind, FaultSpec, FaultView } from "./faults";
 export type { RateLimitOption } from "./rateLimit";
-export type { ActionStats, StatsSnapshot } from "./stats";
+export type { LoggedRequest } from "./requestLog";
+export type { ActionStats, RequestOutcome, StatsSnapshot } from "./stats";
 export type {
   ClbTaskSpec,
   ClbTaskStatus,
@@ -68,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: new FaultStore(),
     limiter: new RateLimiter(options.rateLimit),
     stats: new Stats(),
+    requests: new RequestLog(),
   });
   server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   await once(server, "listening");

@@ -1,5 +1,6 @@
 import type { FaultStore } from "./faults";
 import type { RateLimiter } from "./rateLimit";
+import type { RequestLog } from "./requestLog";
 import type { Credential } from "./signature";
 import type { Stats } from "./stats";
 import type { TaskStore } from "./tasks";
@@ -11,4 +12,5 @@ export interface EmulatorState {
   faults: FaultStore;
   limiter: RateLimiter;
   stats: Stats;
+  requests: RequestLog;
 }

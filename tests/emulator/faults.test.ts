@@ -55,6 +55,24 @@ describe("faults as the SDK sees them", () => {
     expect(error.message).toMatch(/invalid json/i);
   });
 
+  it("empty: HTTP 200 with nothing the SDK can parse", async () => {
+    await emulator.addFault({ kind: "empty", count: 1 });
+    const error = await failure(describeTask());
+    expect(error.message).toMatch(/json/i);
+  });
+
+  it("answer: the given Response, with a fresh RequestId", async () => {
+    await emulator.addFault({ kind: "answer", answer: { Status: "paused", TaskMessage: 7 }, count: 1 });
+    const answer = await describeTask();
+    expect(answer).toEqual({ Status: "paused", TaskMessage: 7, RequestId: expect.stringMatching(UUID) });
+  });
+
+  it("answer: refused without a Response object, and a Response refused for other kinds", async () => {
+    await expect(emulator.addFault({ kind: "answer" })).rejects.toThrow(/kind `answer` needs `answer`/);
+    await expect(emulator.addFault({ kind: "answer", answer: [] as never })).rejects.toThrow(/`answer` must be a JSON object/);
+    await expect(emulator.addFault({ kind: "http500", answer: {} })).rejects.toThrow(/`answer` goes with kind `answer`/);
+  });
+
   it.each([
     "InternalError",
     "RequestLimitExceeded",

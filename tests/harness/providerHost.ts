@@ -28,6 +28,12 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
   /** Called for each log message as it arrives, e.g. to show progress live. */
   onLog?: (line: LogLine) => void;
+  /**
+   * Serve a fake Engine service that receives the host's log messages (default). Without it the
+   * host runs as `pulumi up` starts it today, with no engine connection (pulumi/pulumi#6065):
+   * log messages then go to its standard output.
+   */
+  engine?: boolean;
 }
 
 export interface LogLine {
@@ -65,7 +71,7 @@ export class ProviderHost {
   private constructor(
     readonly process: ChildProcess,
     private readonly client: InstanceType<typeof providerrpc.ResourceProviderClient>,
-    private readonly engine: grpc.Server,
+    private readonly engine: grpc.Server | undefined,
     /** Log messages the host sent to the engine (progress lines among them). */
     readonly logs: LogLine[],
     private readonly output: { stdout: string; stderr: string },
@@ -84,10 +90,13 @@ export class ProviderHost {
 
   static async start(options: HostOptions = {}): Promise<ProviderHost> {
     const logs: LogLine[] = [];
-    const engine = await startFakeEngine((line) => {
-      logs.push(line);
-      options.onLog?.(line);
-    });
+    const engine =
+      options.engine === false
+        ? undefined
+        : await startFakeEngine((line) => {
+            logs.push(line);
+            options.onLog?.(line);
+          });
     const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js");
     const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
       cwd: options.cwd ?? ROOT,
@@ -95,7 +104,7 @@ export class ProviderHost {
         ...process.env,
         PULUMI_NODEJS_PROJECT: options.project ?? "project",
         PULUMI_NODEJS_STACK: "test",
-        PULUMI_NODEJS_ENGINE: `127.0.0.1:${engine.port}`,
+        PULUMI_NODEJS_ENGINE: engine ? `127.0.0.1:${engine.port}` : "",
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -110,7 +119,7 @@ export class ProviderHost {
     });
     lines.on("line", (line) => (output.stdout += `${line}\n`));
     const client = new providerrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    return new ProviderHost(child, client, engine.server, logs, output);
+    return new ProviderHost(child, client, engine?.server, logs, output);
   }
 
   /** Namespaced stack config, as the engine sends it (`tencentcloud:region`, ...); `secretKeys` go as secrets. */
@@ -189,7 +198,7 @@ export class ProviderHost {
     this.client.close();
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill("SIGKILL");
     await this.exited;
-    await new Promise<void>((resolve) => this.engine.tryShutdown(() => resolve()));
+    await new Promise<void>((resolve) => (this.engine ? this.engine.tryShutdown(() => resolve()) : resolve()));
   }
 
   private call<T>(method: string, req: unknown): Promise<T> {
