@@ -41,8 +41,9 @@ class DeadlineReached extends Error {}
  * - The first call goes out at once; later ones follow `schedule`.
  * - The deadline is exact: when the next call would land after it, one last call is made just
  *   before it instead, and a call still running at the deadline is abandoned.
- * - Failed calls that `classifyCallError` calls transient are retried with backoff and never
- *   count as the task's failure; any other failure ends the wait at once with a TaskApiError.
+ * - Failed calls that `classifyCallError` calls transient are retried (with backoff, unless the
+ *   API throttled them) and never count as the task's failure; any other failure ends the wait
+ *   at once with a TaskApiError.
  */
 export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> {
   const clock = options.clock ?? systemClock;
@@ -56,6 +57,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
 
   let attempts = 0;
   let consecutiveFailures = 0;
+  let throttled = false;
   let last: TaskObservation | undefined;
   let lastFailure: string | undefined;
   let requestId: string | undefined;
@@ -109,11 +111,14 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
         }
         consecutiveFailures++;
         lastFailure = failure.reason;
+        throttled = failure.throttled;
       }
 
       const now = clock.now();
       let wait = schedule({ attempts, elapsedMs: now - start }, random);
-      if (consecutiveFailures > 0) {
+      // A throttled call is slowed down by the shared throttle, for every wait on the budget;
+      // backing off here as well would count the same signal twice.
+      if (consecutiveFailures > 0 && !throttled) {
         wait = Math.max(wait, retryDelayMs(consecutiveFailures, random));
       }
       if (now + wait > deadline - finalMargin) {

@@ -95,8 +95,9 @@ class Budget {
   }
 
   /**
-   * Hands out slots one interval apart. The interval is 2 % longer than 1/rate so that even
-   * with a little network jitter no 1-second window sees more than `rate` requests.
+   * Hands out slots one interval apart. The interval is 5 % longer than 1/rate, so that requests
+   * that reach the API up to 50 ms later or earlier than sent (a busy event loop, a new
+   * connection) still put no more than `rate` of them in any 1-second window there.
    */
   private async pump(): Promise<void> {
     if (this.pumping) return;
@@ -108,7 +109,7 @@ class Budget {
           await this.clock.sleep(this.nextSlot - now);
           continue;
         }
-        this.nextSlot = now + (1000 / this.rate) * 1.02;
+        this.nextSlot = now + (1000 / this.rate) * 1.05;
         this.queue.shift()!.grant();
       }
     } finally {
@@ -121,12 +122,16 @@ class Budget {
     this.rate = Math.min(this.ceiling, this.rate + 0.05);
   }
 
-  /** Multiplicative decrease, at most once a second: answers to a burst arrive together. */
+  /**
+   * Multiplicative decrease, at most once a second (answers to a burst arrive together), down to
+   * a quarter of the budget: four processes at that floor still fit the API's 20/s, and throttling
+   * that is not of our making (a busy account, a flaky API) cannot stall every wait.
+   */
   onThrottled(): void {
     const now = this.clock.now();
     if (now - this.lastCut < 1000) return;
     this.lastCut = now;
-    this.rate = Math.max(1, this.rate / 2);
+    this.rate = Math.max(this.ceiling / 4, this.rate / 2);
     this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate);
   }
 }

@@ -101,6 +101,18 @@ describe("pollUntilDone on virtual time", () => {
     expect(retries[0]).toMatchObject({ kind: "retry", reason: "InternalError: Internal error", attempts: 1 });
   });
 
+  test("a throttled call is retried on the schedule: the shared throttle does the slowing down", async () => {
+    const clock = new VirtualClock();
+    const calls: number[] = [];
+    const describe = async () => {
+      calls.push(clock.now());
+      if (calls.length <= 4) throw Object.assign(new Error("Your current request times equals to `21`"), { code: "RequestLimitExceeded" });
+      return done;
+    };
+    await poll(clock, { describe });
+    expect(calls.slice(1).map((at, i) => at - calls[i])).toEqual([1000, 500, 500, 500]);
+  });
+
   test("network errors, HTTP errors and rate limiting are all transient", async () => {
     const failures = [
       new Error("request to http://127.0.0.1/ failed, reason: socket hang up"),
