@@ -1,0 +1,135 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import * as path from "node:path";
+import { DEFAULT_RATE_LIMIT } from "../emulator/rateLimit";
+import { DEFAULT_REQUESTS_PER_SECOND } from "../provider/throttle";
+import { cdfChart, requestRateChart } from "./charts";
+import { runConcurrentWaits, type ConcurrentRun } from "./concurrentWaits";
+import { evaluateGoals } from "./goals";
+import { CHARTS, renderMarkdown, type BenchResults } from "./report";
+import { measureResourceCost } from "./resourceCost";
+import { CLB_LIKE, compareSchedules, REDIS_LIKE, SCHEDULES, summarize, type ScheduleWaits } from "./schedules";
+
+/**
+ * `npm run bench [-- --quick]`: (a) schedules side by side on virtual time, (b) concurrent waits
+ * through one provider host against the emulator, (c) the cost of the resource itself. Writes
+ * bench/results/latest.{md,json} and SVG charts, prints PASS/FAIL per goal, and exits 0 whatever
+ * the goals say: a missed goal is a result, not a crash.
+ */
+
+const FULL = { virtualTasks: 10_000, waits: [50, 200, 500], limitedWaits: 200, maxTaskSeconds: 20, costRuns: 5 };
+// Under a minute: fewer and shorter tasks.
+const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskSeconds: 5, costRuns: 3 };
+/** Below the default budget, as if other clients used part of the account's 20/s. */
+const LOWERED_RATE_LIMIT = 8;
+const SEED = 20_240_601;
+
+const ROOT = path.resolve(__dirname, "..");
+const RESULTS = path.join(__dirname, "results");
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const config = quick ? QUICK : FULL;
+  checkBuild();
+  const started = performance.now();
+
+  log(`(a) ${SCHEDULES.length} schedules x ${config.virtualTasks} tasks per profile, on virtual time`);
+  const clbWaits = await compareSchedules(CLB_LIKE, config.virtualTasks, SEED);
+  const redisWaits = await compareSchedules(REDIS_LIKE, config.virtualTasks, SEED + 10);
+
+  const budget = DEFAULT_REQUESTS_PER_SECOND;
+  const runs: ConcurrentRun[] = [];
+  const runSpecs = [
+    ...config.waits.map((waits) => ({ waits, rateLimit: DEFAULT_RATE_LIMIT })),
+    { waits: config.limitedWaits, rateLimit: LOWERED_RATE_LIMIT },
+  ];
+  for (const [i, spec] of runSpecs.entries()) {
+    log(`(b) ${spec.waits} concurrent waits, emulator limit ${spec.rateLimit}/s, budget ${budget}/s`);
+    runs.push(await runConcurrentWaits({ ...spec, budget, minTaskSeconds: 1, maxTaskSeconds: config.maxTaskSeconds, seed: SEED + 100 + i }));
+  }
+  log(`(c) cost of the resource, ${config.costRuns} runs`);
+  const resourceCost = await measureResourceCost(config.costRuns, budget);
+
+  const clb = clbWaits.map(summarize);
+  const redis = redisWaits.map(summarize);
+  const largest = runs[config.waits.length - 1];
+  const limited = runs[runs.length - 1];
+  const results: BenchResults = {
+    mode: quick ? "quick" : "full",
+    date: new Date().toISOString().slice(0, 10),
+    environment: { node: process.version, cpus: availableParallelism(), platform: `${process.platform}/${process.arch}` },
+    durationSeconds: (performance.now() - started) / 1000,
+    schedules: [
+      { profile: CLB_LIKE, tasks: config.virtualTasks, summaries: clb },
+      { profile: REDIS_LIKE, tasks: config.virtualTasks, summaries: redis },
+    ],
+    concurrent: runs.map(({ perSecond: _perSecond, ...run }) => run),
+    resourceCost,
+    goals: evaluateGoals({ clb: clb[0], redis: redis[0], runs: runs.slice(0, config.waits.length), limited }),
+  };
+
+  writeResults(results, { clbWaits, redisWaits, largest, limited });
+  log(`results in ${path.relative(process.cwd(), RESULTS)}/latest.md (${results.durationSeconds.toFixed(0)} s)`);
+  for (const goal of results.goals) log(`${goal.pass ? "PASS" : "FAIL"}  ${goal.goal}: ${goal.measured} (target ${goal.target})`);
+}
+
+/** latest.md, latest.json and the charts. */
+interface ChartData {
+  clbWaits: ScheduleWaits[];
+  redisWaits: ScheduleWaits[];
+  largest: ConcurrentRun;
+  limited: ConcurrentRun;
+}
+
+function writeResults(results: BenchResults, { clbWaits, redisWaits, largest, limited }: ChartData): void {
+  const files = {
+    "latest.md": renderMarkdown(results),
+    "latest.json": `${JSON.stringify(results, null, 2)}\n`,
+    [CHARTS.clbLatency]: cdfChart(
+      "CLB-like tasks (0.5-60 s): detection latency",
+      "detection latency (s), axis cut at 15 s",
+      15,
+      clbWaits.map((w) => ({ label: w.schedule, values: w.latenciesMs.map((ms) => ms / 1000) })),
+    ),
+    [CHARTS.redisLatency]: cdfChart(
+      "Redis-like tasks (10-1800 s): latency / duration",
+      "detection latency as % of task duration, axis cut at 100 %",
+      100,
+      redisWaits.map((w) => ({ label: w.schedule, values: w.latencyShares.map((share) => share * 100) })),
+    ),
+    [CHARTS.requestRate]: requestRateChart(`${largest.waits} concurrent waits, one provider host`, largest.perSecond, largest.budget, largest.rateLimit),
+    [CHARTS.limitedRequestRate]: requestRateChart(
+      `${limited.waits} concurrent waits, emulator limit below the budget`,
+      limited.perSecond,
+      limited.budget,
+      limited.rateLimit,
+    ),
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(RESULTS, name), content);
+}
+
+/** The host and the emulator run the built package: measuring stale code would mislead. */
+function checkBuild(): void {
+  const built = path.join(ROOT, "dist/provider/index.js");
+  if (!existsSync(built) || !existsSync(path.join(ROOT, "dist/emulator/cli.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` first");
+  }
+  const sources = ["provider", "emulator", "sdk"].flatMap((dir) =>
+    readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" }).map((file) => path.join(ROOT, dir, file)),
+  );
+  if (sources.some((file) => file.endsWith(".ts") && statSync(file).mtimeMs > statSync(built).mtimeMs)) {
+    log("warning: sources changed since the last build; run `npm run build` to measure them");
+  }
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(1));
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
