@@ -32,10 +32,12 @@ export const MAX_DELAY_MS = 30_000;
 export const MAX_CALLS_PER_SECOND = 2;
 
 /**
- * Backoff after consecutive failed calls: 1 s, 2 s, 4 s ... 30 s, each between half and all of
- * that ("equal jitter"), so that waits which failed together do not retry together.
+ * Backoff after consecutive failed calls: 1 s, 2 s, 4 s, 8 s, then 10 s, each between half and
+ * all of that ("equal jitter"), so that waits which failed together do not retry together. The
+ * 10 s cap bounds how late a recovered API is noticed; the throttle keeps the retries of many
+ * waits within the budget.
  */
 export function retryDelayMs(consecutiveFailures: number, random: () => number): number {
-  const ceiling = Math.min(30_000, 1000 * 2 ** (consecutiveFailures - 1));
+  const ceiling = Math.min(10_000, 1000 * 2 ** (consecutiveFailures - 1));
   return ceiling / 2 + (ceiling / 2) * random();
 }

@@ -119,8 +119,10 @@ test("burst: the API answers nothing but errors for 10 s, then recovers; every w
       ),
     );
     expect(observed.map((o) => o.outcome)).toEqual(tasks.map(() => "succeeded"));
-    // Seen within one backoff period after the recovery: retries back off, they do not give up.
-    expect(Math.max(...observed.map((o) => o.elapsedMs))).toBeLessThan(10_000 + 16_000);
+    const last = Math.max(...observed.map((o) => o.elapsedMs));
+    console.log(`burst: ${observed.length}/${tasks.length} waits succeeded; the last one ${((last - 10_000) / 1000).toFixed(1)} s after the outage ended`);
+    // Seen within one backoff period (at most 10 s) after the recovery: retries back off, they do not give up.
+    expect(Math.max(...observed.map((o) => o.elapsedMs))).toBeLessThan(10_000 + 10_000 + 1000);
     expect(Date.now() - started).toBeGreaterThan(10_000);
   } finally {
     await emulator.close();
