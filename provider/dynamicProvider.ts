@@ -152,9 +152,9 @@ function resourceId(spec: TaskSpec): string {
 let stopping = false;
 
 /**
- * Ctrl-C reaches the provider host too. Stop polling, let each running wait answer the engine
- * with its partial state (so the next `up` resumes it), say what was pending, and leave. A second
- * signal finds no handler left and ends the process at once.
+ * On SIGINT (Ctrl-C at a terminal) or SIGTERM (a CI runner cancelling a job): stop polling, let
+ * each running wait answer the engine with its partial state (so the next `up` resumes it), say
+ * what was pending, and leave. A second signal finds no handler left and ends the process at once.
  */
 function stopWaitsOnSignals(): void {
   if (stopping) return;

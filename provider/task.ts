@@ -28,26 +28,18 @@ export interface TaskObservation {
   instanceId?: string;
   taskType?: string;
   startTime?: string;
-  /** RequestId of the status call that produced this observation. */
+  /** RequestId of the status call that produced this observation (in a result: the last call's). */
   requestId?: string;
 }
 
 /** What a finished wait reports: the resource's outputs and `waitForTask`'s result. */
-export interface TaskResult extends TaskRef {
+export interface TaskResult extends TaskRef, Omit<TaskObservation, "state"> {
   status: "succeeded" | "failed";
-  rawStatus: number | string;
-  message?: string;
-  loadBalancerIds?: string[];
-  instanceId?: string;
-  taskType?: string;
-  startTime?: string;
   /** ISO-8601 time at which completion was observed. */
   completedAt: string;
   /** Status calls made, failed ones included. */
   attempts: number;
   waitedSeconds: number;
-  /** RequestId of the last status call, for support tickets. */
-  requestId?: string;
 }
 
 /** "clb task 55c85074-... (ap-guangzhou)", "clb deal 20191122..." or "redis task 18215". */
