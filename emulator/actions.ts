@@ -103,6 +103,10 @@ function taskNotFound(code: string, field: string, value: string | number, regio
   throw new ApiError(code, `The task with ${field} \`${value}\` was not found${where}.`);
 }
 
+/** What every action of a service shares: its API version, and whether a region is required. */
+const CLB = { service: "clb", version: "2018-03-17", regionRequired: true } as const;
+const REDIS = { service: "redis", version: "2018-04-12", regionRequired: false } as const;
+
 /** `DescribeTaskStatus` documents `LoadBalancerIds` and `Message` as possibly null. */
 type ClbTaskStatusAnswer = Omit<DescribeTaskStatusResponse, "LoadBalancerIds" | "Message"> & {
   LoadBalancerIds: string[] | null;
@@ -111,9 +115,7 @@ type ClbTaskStatusAnswer = Omit<DescribeTaskStatusResponse, "LoadBalancerIds" | 
 
 const describeTaskStatus: Action<DescribeTaskStatusRequest, ClbTaskStatusAnswer> = {
   name: "DescribeTaskStatus",
-  service: "clb",
-  version: "2018-03-17",
-  regionRequired: true,
+  ...CLB,
   parameters: { TaskId: optional(anyString), DealName: optional(anyString) },
   handle(request, { region, tasks }) {
     const task = findClbTask(request, region, tasks);
@@ -143,9 +145,7 @@ function findClbTask(
 
 const createListener: Action<CreateListenerRequest, CreateListenerResponse> = {
   name: "CreateListener",
-  service: "clb",
-  version: "2018-03-17",
-  regionRequired: true,
+  ...CLB,
   parameters: {
     LoadBalancerId: required(nonEmptyString),
     Ports: required(ports),
@@ -185,9 +185,7 @@ const createListener: Action<CreateListenerRequest, CreateListenerResponse> = {
 
 const deleteListener: Action<DeleteListenerRequest, DeleteListenerResponse> = {
   name: "DeleteListener",
-  service: "clb",
-  version: "2018-03-17",
-  regionRequired: true,
+  ...CLB,
   parameters: { LoadBalancerId: required(nonEmptyString), ListenerId: required(nonEmptyString) },
   handle({ LoadBalancerId }, context) {
     startLoadBalancerTask(LoadBalancerId, context);
@@ -211,9 +209,7 @@ function startLoadBalancerTask(loadBalancerId: string, { requestId, region, task
 
 const describeTaskInfo: Action<DescribeTaskInfoRequest, DescribeTaskInfoResponse> = {
   name: "DescribeTaskInfo",
-  service: "redis",
-  version: "2018-04-12",
-  regionRequired: false,
+  ...REDIS,
   parameters: { TaskId: required(integer) },
   handle({ TaskId }, { tasks }) {
     const task = tasks.findRedis(TaskId) ?? taskNotFound("InvalidParameter.InvalidParameter", "TaskId", TaskId);
@@ -230,9 +226,7 @@ const describeTaskInfo: Action<DescribeTaskInfoRequest, DescribeTaskInfoResponse
 
 const modifyInstanceParams: Action<ModifyInstanceParamsRequest, ModifyInstanceParamsResponse> = {
   name: "ModifyInstanceParams",
-  service: "redis",
-  version: "2018-04-12",
-  regionRequired: false,
+  ...REDIS,
   parameters: { InstanceId: required(nonEmptyString), InstanceParams: required(instanceParams) },
   handle({ InstanceId }, { region, tasks }) {
     const task = tasks.createRedis({ service: "redis", instanceId: InstanceId, taskType: "Configure", region });

@@ -11,6 +11,8 @@ import { requestsPerSecondFrom, runWait, setRequestsPerSecond } from "./waiter";
 const REPLACE_ON_CHANGE = ["service", "taskId", "dealName", "region", "endpoint", "triggers"];
 /** Changing only these (or the provider code) is an in-place update that does not wait again. */
 const UPDATE_ON_CHANGE = ["timeoutSeconds", "failOnTaskFailure", "__provider"];
+/** What a wait adds to the inputs. */
+const TASK_OUTPUTS = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "startTime", "completedAt", "attempts", "waitedSeconds"] as const;
 
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};
@@ -64,7 +66,7 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
           "Wait on a new task (change taskId or triggers), or set failOnTaskFailure: false.",
       );
     }
-    return { outs: { ...olds, ...news } };
+    return { outs: { ...news, ...pick(olds, TASK_OUTPUTS) } };
   },
 
   /** The recorded state: an expired task record must never make the resource vanish. */
@@ -99,8 +101,7 @@ async function wait(id: string, inputs: Record<string, unknown>, previous: Progr
         ...inputs,
         status: "pending",
         ...(error.last ? { rawStatus: error.last.rawStatus } : {}),
-        attempts: previous.attempts + error.attempts,
-        waitedSeconds: previous.waitedSeconds + error.waitedSeconds,
+        ...sum(previous, error),
       };
       const raise = error instanceof TaskTimeoutError ? ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.` : "";
       const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
@@ -130,15 +131,18 @@ class ResourceInitError extends Error {
   }
 }
 
-function outputs(inputs: Record<string, unknown>, result: TaskResult, previous?: Progress): Record<string, unknown> {
-  const { status, rawStatus, message, loadBalancerIds, instanceId, taskType, startTime, completedAt } = result;
-  const task = { status, rawStatus, message, loadBalancerIds, instanceId, taskType, startTime, completedAt };
-  return {
-    ...inputs,
-    ...Object.fromEntries(Object.entries(task).filter(([, v]) => v !== undefined)),
-    attempts: result.attempts + (previous?.attempts ?? 0),
-    waitedSeconds: result.waitedSeconds + (previous?.waitedSeconds ?? 0),
-  };
+function outputs(inputs: Record<string, unknown>, result: TaskResult, previous: Progress = { attempts: 0, waitedSeconds: 0 }): Record<string, unknown> {
+  return { ...inputs, ...pick(result, TASK_OUTPUTS), ...sum(previous, result) };
+}
+
+/** The defined values of `keys`: Pulumi's wire format cannot carry undefined. */
+function pick(from: object, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(from).filter(([key, value]) => keys.includes(key) && value !== undefined));
+}
+
+/** Attempts and time over every try at creating the resource (a timed-out create, then updates). */
+function sum(previous: Progress, latest: Progress): Progress {
+  return { attempts: previous.attempts + latest.attempts, waitedSeconds: Math.round((previous.waitedSeconds + latest.waitedSeconds) * 1000) / 1000 };
 }
 
 function isFinished(props: Record<string, unknown>): boolean {
@@ -149,7 +153,7 @@ function resourceId(spec: TaskSpec): string {
   return [spec.service, spec.region, spec.taskId ?? spec.dealName].filter((part) => part !== undefined).join("/");
 }
 
-let stopping = false;
+let signalHandlersInstalled = false;
 
 /**
  * On SIGINT (Ctrl-C at a terminal) or SIGTERM (a CI runner cancelling a job): stop polling, let
@@ -157,8 +161,8 @@ let stopping = false;
  * what was pending, and leave. A second signal finds no handler left and ends the process at once.
  */
 function stopWaitsOnSignals(): void {
-  if (stopping) return;
-  stopping = true;
+  if (signalHandlersInstalled) return;
+  signalHandlersInstalled = true;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       const pending = [...running.values()];
