@@ -1,8 +1,5 @@
 import { checkTaskInputs, parseEndpoint, UNKNOWN } from "../provider/inputs";
-
-const clbTask = "55c85074-3e7f-4c6d-864f-673660d4f8de";
-const clb = { service: "clb", taskId: clbTask, region: "ap-guangzhou" };
-const redis = { service: "redis", taskId: 18215 };
+import { BAD_INPUTS as bad, clb, clbTask, redis } from "./support/badInputs";
 
 describe("checkTaskInputs", () => {
   test("valid inputs pass with defaults applied", () => {
@@ -33,45 +30,6 @@ describe("checkTaskInputs", () => {
     expect(checkTaskInputs({ ...redis, taskId: UNKNOWN, endpoint: UNKNOWN, timeoutSeconds: UNKNOWN, triggers: UNKNOWN }).failures).toEqual([]);
   });
 
-  // Each row: inputs, the property the failure must name, words the reason must contain.
-  const bad: [string, Record<string, unknown>, string, string][] = [
-    ["service missing", { taskId: clbTask, region: "ap-guangzhou" }, "service", `"clb" or "redis"`],
-    ["service unknown", { ...clb, service: "elb" }, "service", `got "elb"`],
-    ["service upper case", { ...clb, service: "CLB" }, "service", `got "CLB"`],
-    ["service not a string", { ...clb, service: 7 }, "service", "got 7"],
-    ["clb with neither id", { service: "clb", region: "ap-guangzhou" }, "taskId", "required for clb"],
-    ["clb with both ids", { ...clb, dealName: "20191122000001" }, "dealName", "not both"],
-    ["clb taskId a number", { ...clb, taskId: 123 }, "taskId", "RequestId string"],
-    ["clb taskId with spaces", { ...clb, taskId: "55c85074 3e7f" }, "taskId", "RequestId string"],
-    ["clb taskId empty", { ...clb, taskId: "" }, "taskId", "RequestId string"],
-    ["clb dealName empty", { service: "clb", dealName: " ", region: "ap-guangzhou" }, "dealName", "non-empty"],
-    ["clb without region", { service: "clb", taskId: clbTask }, "region", "TENCENTCLOUD_REGION"],
-    ["redis without taskId", { service: "redis" }, "taskId", "required for redis"],
-    ["redis with dealName", { ...redis, dealName: "x" }, "dealName", "only clb"],
-    ["redis taskId zero", { ...redis, taskId: 0 }, "taskId", "positive integer"],
-    ["redis taskId negative", { ...redis, taskId: -5 }, "taskId", "positive integer"],
-    ["redis taskId fraction", { ...redis, taskId: 1.5 }, "taskId", "positive integer"],
-    ["redis taskId word", { ...redis, taskId: "abc" }, "taskId", "positive integer"],
-    ["redis taskId leading zero", { ...redis, taskId: "0123" }, "taskId", "positive integer"],
-    ["redis taskId too large", { ...redis, taskId: "90071992547409930" }, "taskId", "positive integer"],
-    ["region upper case", { ...clb, region: "AP-GUANGZHOU" }, "region", "ap-guangzhou"],
-    ["region a city", { ...clb, region: "Guangzhou" }, "region", "region name"],
-    ["region with spaces", { ...redis, region: "ap guangzhou" }, "region", "region name"],
-    ["timeout zero", { ...clb, timeoutSeconds: 0 }, "timeoutSeconds", "from 1 to 86400"],
-    ["timeout above a day", { ...clb, timeoutSeconds: 86401 }, "timeoutSeconds", "from 1 to 86400"],
-    ["timeout a string", { ...clb, timeoutSeconds: "30m" }, "timeoutSeconds", `got "30m"`],
-    ["timeout infinite", { ...clb, timeoutSeconds: Infinity }, "timeoutSeconds", "from 1 to 86400"],
-    ["failOnTaskFailure a string", { ...clb, failOnTaskFailure: "false" }, "failOnTaskFailure", "true or false"],
-    ["triggers not an array", { ...clb, triggers: "v2" }, "triggers", "an array"],
-    ["plain http to a remote host", { ...clb, endpoint: "http://clb.tencentcloudapi.com" }, "endpoint", "loopback"],
-    ["endpoint with a path", { ...clb, endpoint: "https://clb.tencentcloudapi.com/v3" }, "endpoint", "only a scheme, host and port"],
-    ["endpoint with credentials", { ...clb, endpoint: "https://user:pw@clb.tencentcloudapi.com" }, "endpoint", "only a scheme"],
-    ["endpoint ftp", { ...clb, endpoint: "ftp://clb.tencentcloudapi.com" }, "endpoint", "https://"],
-    ["endpoint not a host", { ...clb, endpoint: "clb tencentcloudapi com" }, "endpoint", "expected a host"],
-    ["endpoint not a string", { ...clb, endpoint: 443 }, "endpoint", "a string"],
-    ["misspelled property", { ...clb, taskID: clbTask }, "taskID", `did you mean "taskId"`],
-    ["unknown property", { ...clb, wait: true }, "wait", "unknown property"],
-  ];
 
   test.each(bad)("%s: fails naming the property and the expected form", (_name, raw, property, words) => {
     const { failures } = checkTaskInputs(raw);

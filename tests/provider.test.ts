@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { taskCompletionProvider as provider } from "../provider/dynamicProvider";
 import { TaskCompletion } from "../sdk";
+import { BAD_INPUTS } from "./support/badInputs";
 import { credentialEnv, useEmulator } from "./support/emulator";
 
 const emulator = useEmulator();
@@ -98,6 +99,14 @@ describe("TaskCompletion provider against the emulator", () => {
     const error = await provider.update!(id, outs, { ...outs, failOnTaskFailure: true }).catch((e) => e);
     expect(error.message).toContain("recorded as failed: no capacity");
     expect(error.message).toContain("change taskId or triggers");
+  });
+
+  test(`check: the ${BAD_INPUTS.length} bad inputs of the table each fail naming the property, and no request is made`, async () => {
+    for (const [name, raw, property] of BAD_INPUTS) {
+      const { failures } = await provider.check!({}, { endpoint: emulator.current.url, ...raw });
+      expect({ name, named: (failures ?? []).map((f) => f.property) }).toEqual({ name, named: expect.arrayContaining([property]) });
+    }
+    expect((await emulator.current.stats()).actions).toEqual({});
   });
 
   test("read returns the recorded state without calling the API; delete does nothing", async () => {
