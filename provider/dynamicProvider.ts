@@ -17,6 +17,8 @@ const TASK_OUTPUTS = ["status", "rawStatus", "message", "loadBalancerIds", "inst
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};
 let stackCredentials: StackCredentials = {};
+/** Bad stack config. The host configures a provider once, so every Check reports it, not just the first. */
+let configError: Error | undefined;
 
 /** Aborted on SIGINT/SIGTERM so that every running wait stops and reports where it was. */
 const interruption = new AbortController();
@@ -31,12 +33,18 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
     const get = (key: string): string | undefined => req.config.get(key) || undefined;
     defaults = { region: get("tencentcloud:region") ?? (process.env.TENCENTCLOUD_REGION || undefined), domain: get("tencentcloud:domain") };
     stackCredentials = { secretId: get("tencentcloud:secretId"), secretKey: get("tencentcloud:secretKey"), securityToken: get("tencentcloud:securityToken") };
-    const budget = requestsPerSecondFrom(get("tencentcloud-task-completion:requestsPerSecond"), "tencentcloud-task-completion:requestsPerSecond");
-    if (budget !== undefined) setRequestsPerSecond(budget);
+    const budgetKey = "tencentcloud-task-completion:requestsPerSecond";
+    try {
+      const budget = requestsPerSecondFrom(get(budgetKey), `stack config ${budgetKey}`);
+      if (budget !== undefined) setRequestsPerSecond(budget);
+    } catch (error) {
+      configError = error as Error;
+    }
     stopWaitsOnSignals();
   },
 
   async check(_olds, news) {
+    if (configError) throw configError;
     return checkTaskInputs(news, defaults);
   },
 

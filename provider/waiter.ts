@@ -45,7 +45,7 @@ let processRuntime: WaitRuntime | undefined;
 export function sharedRuntime(): WaitRuntime {
   processRuntime ??= {
     clock: systemClock,
-    throttle: new Throttle({ requestsPerSecond: requestsPerSecondFrom(process.env[REQUESTS_PER_SECOND_ENV]) ?? DEFAULT_REQUESTS_PER_SECOND }),
+    throttle: new Throttle({ requestsPerSecond: requestsPerSecondFrom(process.env[REQUESTS_PER_SECOND_ENV], `env ${REQUESTS_PER_SECOND_ENV}`) ?? DEFAULT_REQUESTS_PER_SECOND }),
     sharedCalls: new SharedCalls<TaskObservation>(),
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
   };
@@ -58,11 +58,11 @@ export function setRequestsPerSecond(requestsPerSecond: number): void {
 }
 
 /** Parses a budget setting; undefined when unset, an error naming the setting when malformed. */
-export function requestsPerSecondFrom(value: string | number | undefined, setting = REQUESTS_PER_SECOND_ENV): number | undefined {
+export function requestsPerSecondFrom(value: string | undefined, setting: string): number | undefined {
   if (value === undefined || value === "") return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 1 || n > 20) {
-    throw new TaskInputError([{ property: setting, reason: `expected requests per second from 1 to 20, got ${JSON.stringify(value)}` }]);
+    throw new Error(`${setting}: expected requests per second from 1 to 20 (the API allows 20), got ${JSON.stringify(value)}`);
   }
   return n;
 }

@@ -143,6 +143,16 @@ describe("waiting through the real SDK against the emulator", () => {
     expectNoSecrets({ echoed, result: echoed.result, lines }, [credentials.secretKey]);
   });
 
+  test("waits on the same task share their status calls", async () => {
+    const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 3000, outcome: "succeeded" });
+    const runtime = freshRuntime();
+    const results = await Promise.all(Array.from({ length: 5 }, () => wait({ service: "clb", taskId, region }, {}, runtime)));
+    const attempts = results.map((r) => r.attempts);
+    // Five waits, each with its own schedule, cost the API about what one wait costs.
+    expect(await requestsSeen()).toBeLessThanOrEqual(Math.max(...attempts) + 2);
+    expect(attempts.reduce((a, b) => a + b)).toBeGreaterThan(3 * (await requestsSeen()));
+  });
+
   test("loopback endpoints bypass http_proxy", async () => {
     const proxy = http.createServer((_req, res) => res.writeHead(502).end());
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,38 @@
+import { TaskCompletion } from "../../sdk";
+import { runProgram } from "../harness/program";
+import { ProviderHost } from "../harness/providerHost";
+import { credentialEnv, useEmulator } from "../support/emulator";
+
+/** The throttle's budget from stack config, as `pulumi config set tencentcloud-task-completion:requestsPerSecond 3` leaves it. */
+const emulator = useEmulator();
+
+test("stack config sets the process's budget of status calls per second", async () => {
+  const host = await ProviderHost.start({ env: credentialEnv });
+  try {
+    await host.configure({ "tencentcloud:region": "ap-guangzhou", "tencentcloud-task-completion:requestsPerSecond": "3" });
+    const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "clb", taskId: "placeholder", endpoint: emulator.current.url }));
+    const tasks = await Promise.all(Array.from({ length: 12 }, () => emulator.current.createTask({ service: "clb", durationMs: 0, outcome: "succeeded" })));
+    const started = Date.now();
+    await Promise.all(tasks.map(async ({ taskId }) => host.create((await host.check({ ...resource.inputs, taskId })).inputs)));
+    const stats = (await emulator.current.stats()).actions.DescribeTaskStatus;
+    expect(stats).toMatchObject({ received: 12, throttled: 0 });
+    expect(stats.maxPerSecond).toBeLessThanOrEqual(3);
+    expect(Date.now() - started).toBeGreaterThan(3000);
+  } finally {
+    await host.stop();
+  }
+});
+
+test("a budget out of range fails every Check with a message naming the setting", async () => {
+  const host = await ProviderHost.start({ env: credentialEnv });
+  try {
+    await host.configure({ "tencentcloud-task-completion:requestsPerSecond": "50" });
+    const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "redis", taskId: 1, endpoint: emulator.current.url }));
+    await expect(host.check(resource.inputs)).rejects.toThrow("requestsPerSecond");
+    await expect(host.check(resource.inputs)).rejects.toThrow(
+      'stack config tencentcloud-task-completion:requestsPerSecond: expected requests per second from 1 to 20 (the API allows 20), got "50"',
+    );
+  } finally {
+    await host.stop();
+  }
+});
