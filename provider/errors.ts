@@ -121,7 +121,7 @@ const HINTS: [RegExp, string][] = [
   [/^(MissingParameter|UnknownParameter|InvalidAction|NoSuchVersion)/, "check endpoint: it does not serve this API version"],
 ];
 
-export function hintFor(code: string): string | undefined {
+function hintFor(code: string): string | undefined {
   return HINTS.find(([pattern]) => pattern.test(code))?.[1];
 }
 

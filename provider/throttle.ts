@@ -24,10 +24,6 @@ export class Throttle {
     this.clock = options.clock ?? systemClock;
   }
 
-  get requestsPerSecond(): number {
-    return this.options.requestsPerSecond;
-  }
-
   /** Runs `call` when the key's budget allows; rejects at once if `signal` aborts while queued. */
   async run<T>(key: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     let budget = this.budgets.get(key);

@@ -178,7 +178,7 @@ async function callStatus(adapter: ServiceAdapter, client: AbstractClient, spec:
 /** The SDK sends every request through `http_proxy` unless given an agent: keep loopback local. */
 const loopbackAgent = new http.Agent({ keepAlive: true });
 
-export function endpointFor(adapter: ServiceAdapter, spec: Pick<TaskSpec, "endpoint" | "region">): Endpoint {
+function endpointFor(adapter: ServiceAdapter, spec: Pick<TaskSpec, "endpoint" | "region">): Endpoint {
   if (spec.endpoint) {
     const parsed = parseEndpoint(spec.endpoint);
     if ("error" in parsed) throw new TaskInputError([{ property: "endpoint", reason: parsed.error }]);
