@@ -119,6 +119,7 @@ const HINTS: [RegExp, string][] = [
   [/^(UnsupportedRegion|InvalidParameter\.RegionNotFound)/, "check region: it must be a region where the service exists, such as ap-guangzhou"],
   [/^(InvalidParameter|ResourceNotFound)/, "check the task id and region: it must be the id returned by the asynchronous call, in the same region and account; task records expire after a while"],
   [/^(MissingParameter|UnknownParameter|InvalidAction|NoSuchVersion)/, "check endpoint: it does not serve this API version"],
+  [/^UnexpectedAnswer$/, "check endpoint: it must be the Tencent Cloud API; if it is, its answers have changed: report this with the RequestId"],
 ];
 
 function hintFor(code: string): string | undefined {
