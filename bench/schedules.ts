@@ -1,6 +1,7 @@
 import { pollUntilDone } from "../provider/poller";
 import { defaultSchedule, type Schedule } from "../provider/schedule";
-import type { TaskObservation, TaskRef } from "../provider/task";
+import { catalogue } from "../provider/services";
+import type { TaskObservation } from "../provider/task";
 import { VirtualClock } from "../tests/support/virtualClock";
 import { awsWaiterSchedule, fixedFiveSecondSchedule, terraformSchedule } from "./anchors";
 import { logUniform, seededRandom } from "./random";
@@ -50,7 +51,9 @@ export interface ScheduleSummary {
   maxCallsPerSecond: number;
 }
 
-const TASK: TaskRef = { service: "clb", taskId: "simulated", region: "ap-guangzhou" };
+/** A CLB query as a wait builds it: how the task is named and its statuses worded. */
+const CLB_QUERY = catalogue.clb.parse({ taskId: "simulated" }, "ap-guangzhou").query!;
+const TASK = { task: CLB_QUERY.ref, label: CLB_QUERY.label, statusText: CLB_QUERY.statusText, wanted: CLB_QUERY.wanted };
 const PENDING: TaskObservation = { state: "pending", rawStatus: 2 };
 const DONE: TaskObservation = { state: "succeeded", rawStatus: 0 };
 /** Far beyond any simulated task, so that no wait times out. */
@@ -68,8 +71,8 @@ async function simulateWaits(schedule: Schedule, durationsMs: number[], seed: nu
   for (const durationMs of durationsMs) {
     const clock = new VirtualClock();
     // The task starts with the wait and is done from `durationMs` on.
-    const describe = async () => (clock.now() >= durationMs ? DONE : PENDING);
-    const outcome = await clock.run(pollUntilDone({ task: TASK, describe, timeoutSeconds: TIMEOUT_SECONDS, clock, schedule, random }));
+    const call = async () => (clock.now() >= durationMs ? DONE : PENDING);
+    const outcome = await clock.run(pollUntilDone({ ...TASK, call, timeoutSeconds: TIMEOUT_SECONDS, clock, schedule, random }));
     const latencyMs = outcome.elapsedMs - durationMs;
     waits.latenciesMs.push(latencyMs);
     waits.latencyShares.push(latencyMs / durationMs);

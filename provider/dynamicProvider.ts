@@ -1,28 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
-import type { StackCredentials } from "./credentials";
+import { knownSecrets, profileRegion, type StackCredentials } from "./credentials";
 import { TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
-import { MAX_TIMEOUT_SECONDS, checkTaskInputs, toTaskSpec, type InputDefaults, type TaskSpec } from "./inputs";
+import { inputNamesOf, MAX_TIMEOUT_SECONDS, parseTaskInputs, type InputDefaults, type TaskSpec } from "./inputs";
 import { formatProgress, isRoutine } from "./progress";
-import { describeTask, type TaskResult } from "./task";
-import { requestsPerSecondFrom, runWait, setRequestsPerSecond } from "./waiter";
+import { parseRequestsPerSecond, REQUESTS_PER_SECOND_CONFIG, REQUESTS_PER_SECOND_ENV, sharedRuntime } from "./runtime";
+import type { InputFailure, TaskDetails, TaskResult } from "./task";
+import { printable, Secrets } from "./text";
+import { runWait } from "./wait";
 
-/** Changing any of these means waiting on another task: a replacement. */
-const REPLACE_ON_CHANGE = ["service", "taskId", "dealName", "region", "endpoint", "triggers"];
-/** Changing only these (or the provider code) is an in-place update that does not wait again. */
+/** Changing only these (or the provider code) is an in-place update that does not wait again; any other input is a new task. */
 const UPDATE_ON_CHANGE = ["timeoutSeconds", "failOnTaskFailure", "__provider"];
 /** What a wait adds to the inputs. */
-const TASK_OUTPUTS = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "startTime", "completedAt", "attempts", "waitedSeconds"] as const;
+const DETAILS: (keyof TaskDetails)[] = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"];
+const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAILS, "completedAt", "attempts", "waitedSeconds"];
 
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};
 let stackCredentials: StackCredentials = {};
 /** Bad stack config. The host configures a provider once, so every Check reports it, not just the first. */
-let configError: Error | undefined;
+let configFailures: InputFailure[] = [];
 
 /** Aborted on SIGINT/SIGTERM so that every running wait stops and reports where it was. */
 const interruption = new AbortController();
-const running = new Map<Promise<unknown>, { spec: TaskSpec; since: number }>();
+const running = new Map<Promise<unknown>, { label: string; since: number }>();
 
 /**
  * The TaskCompletion resource's provider. It runs in Pulumi's dynamic-provider host, loaded by
@@ -31,47 +32,63 @@ const running = new Map<Promise<unknown>, { spec: TaskSpec; since: number }>();
 export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
     const get = (key: string): string | undefined => req.config.get(key) || undefined;
-    defaults = { region: get("tencentcloud:region") ?? (process.env.TENCENTCLOUD_REGION || undefined), domain: get("tencentcloud:domain") };
+    const env = process.env;
+    const region = get("tencentcloud:region") ?? (env.TENCENTCLOUD_REGION || undefined);
+    defaults = {
+      region: (profile) => region ?? profileRegion(profile ?? get("tencentcloud:profile"), env),
+      regionSources: "stack config tencentcloud:region, env TENCENTCLOUD_REGION, then the tccli profile's region",
+      domain: get("tencentcloud:domain") ?? (env.TENCENTCLOUD_DOMAIN || undefined),
+    };
     stackCredentials = { secretId: get("tencentcloud:secretId"), secretKey: get("tencentcloud:secretKey"), securityToken: get("tencentcloud:securityToken") };
-    const budgetKey = "tencentcloud-task-completion:requestsPerSecond";
+    configFailures = [];
     try {
-      const budget = requestsPerSecondFrom(get(budgetKey), `stack config ${budgetKey}`);
-      if (budget !== undefined) setRequestsPerSecond(budget);
+      const budget =
+        parseRequestsPerSecond(get(REQUESTS_PER_SECOND_CONFIG), `stack config ${REQUESTS_PER_SECOND_CONFIG}`) ??
+        parseRequestsPerSecond(env[REQUESTS_PER_SECOND_ENV], `env ${REQUESTS_PER_SECOND_ENV}`);
+      sharedRuntime().requestsPerSecond = budget;
     } catch (error) {
-      configError = error as Error;
+      configFailures.push({ property: REQUESTS_PER_SECOND_CONFIG, reason: (error as Error).message });
     }
     stopWaitsOnSignals();
   },
 
+  /** Never throws: whatever the engine passes, problems come back as failures naming the property. */
   async check(_olds, news) {
-    if (configError) throw configError;
-    return checkTaskInputs(news, defaults);
+    const { inputs, failures } = parseTaskInputs(news, defaults);
+    const secrets = new Secrets();
+    secrets.add(...knownSecrets({ stack: stackCredentials }));
+    const all = [...configFailures, ...failures].map((f) => ({ property: printable(f.property), reason: printable(secrets.scrub(f.reason)) }));
+    return { inputs, failures: all };
   },
 
   async diff(_id, olds, news) {
     const differs = (key: string) => !isDeepStrictEqual(olds[key] ?? null, news[key] ?? null);
-    const replaces = REPLACE_ON_CHANGE.filter(differs);
+    const inputs = new Set([...inputNamesOf(olds.service), ...inputNamesOf(news.service)]);
+    const replaces = [...inputs].filter((key) => !UPDATE_ON_CHANGE.includes(key) && differs(key));
     const changes = replaces.length > 0 || UPDATE_ON_CHANGE.some(differs) || !isFinished(olds);
     return { changes, replaces, deleteBeforeReplace: false };
   },
 
   async create(inputs) {
-    const spec = toTaskSpec(inputs);
-    const id = resourceId(spec);
-    const result = await wait(id, inputs, { attempts: 0, waitedSeconds: 0 });
-    return { id, outs: outputs(inputs, result) };
+    const spec = specOf(inputs);
+    const result = await wait(spec, inputs, { attempts: 0, waitedSeconds: 0 });
+    return { id: spec.query.id, outs: outputs(inputs, result) };
   },
 
   /** Resumes a wait left unfinished by a timeout or an interruption; otherwise keeps the outputs. */
-  async update(id, olds, news) {
+  async update(_id, olds, news) {
+    const spec = specOf(news);
     if (!isFinished(olds)) {
       const previous = { attempts: Number(olds.attempts) || 0, waitedSeconds: Number(olds.waitedSeconds) || 0 };
-      return { outs: outputs(news, await wait(id, news, previous), previous) };
+      return { outs: outputs(news, await wait(spec, news, previous), previous) };
     }
     if (olds.status === "failed" && news.failOnTaskFailure) {
+      const reason = typeof olds.message === "string" ? `: ${olds.message}` : "";
       throw new Error(
-        `${describeTask(toTaskSpec(news))} is recorded as failed${olds.message ? `: ${olds.message}` : ""}, and failOnTaskFailure is now true. ` +
-          "Wait on a new task (change taskId or triggers), or set failOnTaskFailure: false.",
+        printable(
+          `${spec.query.label} is recorded as failed${reason}, and failOnTaskFailure is now true. ` +
+            "Wait on a new task (change taskId or triggers), or set failOnTaskFailure: false.",
+        ),
       );
     }
     return { outs: { ...news, ...pick(olds, TASK_OUTPUTS) } };
@@ -86,21 +103,29 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
   async delete() {},
 };
 
+/** The spec of inputs the engine has checked (recorded outputs beside them are left out); anything else is a defect worth a loud error. */
+function specOf(props: Record<string, unknown>): TaskSpec {
+  const inputs = Object.fromEntries(inputNamesOf(props.service).filter((key) => Object.hasOwn(props, key)).map((key) => [key, props[key]]));
+  const { spec, failures } = parseTaskInputs(inputs, defaults);
+  if (!spec) throw new Error(printable(`inputs that passed Check no longer parse: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`));
+  return spec;
+}
+
 type Progress = { attempts: number; waitedSeconds: number };
 
 /** Runs a wait; a timeout or interruption becomes a partial-success error that the next `up` resumes. */
-async function wait(id: string, inputs: Record<string, unknown>, previous: Progress): Promise<TaskResult> {
-  const spec = toTaskSpec(inputs);
+async function wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: Progress): Promise<TaskResult> {
   // Log lines travel on their own; the last one is awaited so that it shows before the step ends.
+  // A log line that cannot be sent is lost; it never fails the wait.
   let logged = Promise.resolve();
   const promise = runWait(spec, {
-    stackCredentials,
+    credentials: { stack: stackCredentials, identity: spec.identity },
     signal: interruption.signal,
     onProgress: (event) => {
-      if (!isRoutine(event)) logged = pulumi.log.info(formatProgress(event));
+      if (!isRoutine(event)) logged = pulumi.log.info(formatProgress(event)).catch(() => undefined);
     },
   });
-  running.set(promise, { spec, since: Date.now() });
+  running.set(promise, { label: spec.query.label, since: Date.now() });
   try {
     return await promise;
   } catch (error) {
@@ -113,11 +138,13 @@ async function wait(id: string, inputs: Record<string, unknown>, previous: Progr
       };
       const raise = error instanceof TaskTimeoutError ? ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.` : "";
       const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
-      throw new ResourceInitError(`${error.message}${raise}${resume}`, id, partial);
+      throw new ResourceInitError(`${error.message}${raise}${resume}`, spec.query.id, partial);
     }
     if (error instanceof TaskFailedError) {
-      error.message +=
-        " Fix the cause and wait on a new task (a new taskId, or new triggers); set failOnTaskFailure: false to record failures without failing the deployment.";
+      throw new Error(
+        `${error.message} Fix the cause and wait on a new task (a new taskId, or new triggers); set failOnTaskFailure: false to record failures without failing the deployment.`,
+        { cause: error },
+      );
     }
     throw error;
   } finally {
@@ -157,10 +184,6 @@ function isFinished(props: Record<string, unknown>): boolean {
   return props.status === "succeeded" || props.status === "failed";
 }
 
-function resourceId(spec: TaskSpec): string {
-  return [spec.service, spec.region, spec.taskId ?? spec.dealName].filter((part) => part !== undefined).join("/");
-}
-
 let signalHandlersInstalled = false;
 
 /**
@@ -176,7 +199,7 @@ function stopWaitsOnSignals(): void {
       const pending = [...running.values()];
       interruption.abort(new Error(`interrupted by ${signal}`));
       if (pending.length > 0) {
-        const lines = pending.map(({ spec, since }) => `  ${describeTask(spec)}, waited ${formatDuration((Date.now() - since) / 1000)}`);
+        const lines = pending.map(({ label, since }) => `  ${printable(label)}, waited ${formatDuration((Date.now() - since) / 1000)}`);
         console.error(
           `tencentcloud-task-completion: ${signal} while waiting for ${pending.length} task(s):\n${lines.join("\n")}\n` +
             "They are recorded as not yet initialized; the next `pulumi up` resumes each wait.",

@@ -1,8 +1,12 @@
-import { describeTask, describeStatus, type Service, type TaskObservation, type TaskRef, type TaskResult } from "./task";
+import type { CredentialProblem } from "./callFailures";
+import type { InputFailure, TaskObservation, TaskRef, TaskResult } from "./task";
+import { printable } from "./text";
 
-/** What every error of a wait carries, so a pipeline log is enough to open a support ticket. */
+/** What every error of a wait carries, so that a pipeline log is enough to open a support ticket. */
 export interface TaskErrorContext {
   task: TaskRef;
+  /** How messages name the task: "clb task 55c85074-... (ap-guangzhou)". */
+  label: string;
   attempts: number;
   waitedSeconds: number;
   /** The last status answer seen, if any. */
@@ -11,22 +15,29 @@ export interface TaskErrorContext {
   requestId?: string;
 }
 
+/**
+ * Every error a wait ends with. Messages are built once, from parts that are already scrubbed of
+ * secrets, with control characters escaped: nothing is appended afterwards, so `stack` and
+ * `message` always say the same.
+ */
 export class TaskError extends Error {
-  readonly service: Service;
+  readonly service: string;
   readonly taskId?: string | number;
   readonly dealName?: string;
+  readonly instanceId?: string;
   readonly region?: string;
   readonly requestId?: string;
   readonly attempts: number;
   readonly waitedSeconds: number;
   readonly last?: TaskObservation;
 
-  constructor(message: string, context: TaskErrorContext) {
-    super(message);
+  constructor(message: string, context: TaskErrorContext, options?: ErrorOptions) {
+    super(printable(message), options);
     this.name = new.target.name;
     this.service = context.task.service;
     this.taskId = context.task.taskId;
     this.dealName = context.task.dealName;
+    this.instanceId = context.task.instanceId;
     this.region = context.task.region;
     this.requestId = context.requestId;
     this.attempts = context.attempts;
@@ -35,13 +46,15 @@ export class TaskError extends Error {
   }
 }
 
-/** The task reached a failure state (CLB Status 1, Redis failed/error). */
+/** The task reached one of its service's failure states. */
 export class TaskFailedError extends TaskError {
   readonly result: TaskResult;
-  constructor(result: TaskResult) {
-    const reason = result.message ? `: ${result.message}` : " (the API gave no reason)";
-    super(`${describeTask(result)} failed${reason}. Status ${JSON.stringify(result.rawStatus)}, last RequestId ${result.requestId ?? "none"}.`, {
+  /** `status`: the failure value as messages name it ("Status 1"); `wanted`: the success value. */
+  constructor(result: TaskResult, parts: { label: string; status: string; wanted: string }) {
+    const reason = result.message ? result.message : "the API gave no reason";
+    super(`${parts.label} failed: ${reason}. ${parts.status}, wanted ${parts.wanted}; last RequestId ${result.requestId ?? "none"}.`, {
       task: result,
+      label: parts.label,
       attempts: result.attempts,
       waitedSeconds: result.waitedSeconds,
       requestId: result.requestId,
@@ -50,49 +63,84 @@ export class TaskFailedError extends TaskError {
   }
 }
 
-/** The deadline passed while the task was still pending. */
+/** The deadline passed while the task was still pending (as Terraform's TimeoutError: last state, wanted state, limit, last error). */
 export class TaskTimeoutError extends TaskError {
   readonly timeoutSeconds: number;
-  constructor(timeoutSeconds: number, context: TaskErrorContext) {
-    const last = context.last ? `last status ${describeStatus(context.last)}` : "no status answer received";
-    const wanted = context.task.service === "clb" ? "Status 0 (succeeded)" : "succeed";
+  /** The service's own success value. */
+  readonly wanted: string;
+  /** Why the last status call failed, if it did. */
+  readonly lastFailure?: string;
+  constructor(fields: { timeoutSeconds: number; wanted: string; lastStatus?: string; lastFailure?: string }, context: TaskErrorContext) {
+    const last = fields.lastStatus ? `last status ${fields.lastStatus}` : "no status answer received";
+    const failure = fields.lastFailure ? ` The last status call failed: ${fields.lastFailure}.` : "";
     super(
-      `${describeTask(context.task)} did not finish within its timeout of ${formatDuration(timeoutSeconds)}: ` +
-        `${last} after ${context.attempts} status calls; wanted ${wanted}.`,
+      `${context.label} did not finish within its timeout of ${formatDuration(fields.timeoutSeconds)}: ${last} after ${calls(context.attempts)}; wanted ${fields.wanted}.${failure}`,
       context,
     );
-    this.timeoutSeconds = timeoutSeconds;
+    this.timeoutSeconds = fields.timeoutSeconds;
+    this.wanted = fields.wanted;
+    this.lastFailure = fields.lastFailure;
   }
 }
 
-/** A status call failed in a way that retrying cannot fix (credentials, permissions, task id, ...). */
+/** A call failed in a way that retrying cannot fix (credentials, permissions, task id, endpoint, an answer not understood). */
 export class TaskApiError extends TaskError {
-  /** The API's error code (`AuthFailure.SignatureFailure`, ...), or `NoCredentials` when none were found locally. */
-  readonly code?: string;
-  constructor(message: string, code: string | undefined, context: TaskErrorContext) {
-    super(message, context);
-    this.code = code;
+  /** The API's error code (`AuthFailure.SignatureFailure`, ...), or the waiter's own (`UnexpectedAnswer`, `RedirectRefused`, ...). */
+  readonly code: string;
+  /** What to check, when the waiter knows. */
+  readonly hint?: string;
+  constructor(fields: { code: string; message: string; hint?: string }, context: TaskErrorContext) {
+    super(fields.message, context);
+    this.code = fields.code;
+    this.hint = fields.hint;
+  }
+
+  /** A status call that the API, or the endpoint, refused for good. */
+  static callFailed(fields: { code: string; reason: string; hint?: string }, context: TaskErrorContext): TaskApiError {
+    const message = `status call for ${context.label} failed: ${fields.reason}${fields.hint ? ` (${fields.hint})` : ""}`;
+    return new TaskApiError({ code: fields.code, message, hint: fields.hint }, context);
+  }
+}
+
+export type CredentialErrorCode = CredentialProblem["code"];
+
+/**
+ * No usable credentials: none found, malformed ones (a stray newline in a CI secret), or a role
+ * that could not be assumed. Raised before any status call.
+ */
+export class TaskCredentialError extends TaskApiError {
+  constructor(fields: { code: CredentialErrorCode; problem: string }, context: TaskErrorContext) {
+    super({ code: fields.code, message: `no usable credentials for ${context.label}: ${fields.problem}` }, context);
   }
 }
 
 /** The caller's AbortSignal fired (or the process was interrupted) before the task finished. */
-export class TaskAbortedError extends TaskError {}
+export class TaskAbortedError extends TaskError {
+  constructor(reason: string | undefined, context: TaskErrorContext) {
+    super(`the wait for ${context.label} was aborted${reason ? ` (${reason})` : ""}`, context);
+  }
+}
 
-export interface InputFailure {
-  property: string;
-  reason: string;
+/** The caller's `onProgress` callback threw: the wait stopped there; the task itself was not judged. */
+export class TaskCallbackError extends TaskError {
+  constructor(thrown: unknown, context: TaskErrorContext) {
+    const what = thrown instanceof Error ? `${(thrown as { code?: unknown }).code ?? thrown.name}: ${thrown.message}` : String(thrown);
+    super(`the wait for ${context.label} stopped because its onProgress callback threw (${what.slice(0, 300)}); the task was not judged`, context, { cause: thrown });
+  }
 }
 
 /** Inputs outside the documented forms; nothing was sent to the API. */
 export class TaskInputError extends Error {
   readonly failures: InputFailure[];
   constructor(failures: InputFailure[]) {
-    super(`invalid task inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    const clean = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
+    super(`invalid task inputs: ${clean.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
     this.name = "TaskInputError";
-    this.failures = failures;
+    this.failures = clean;
   }
 }
 
+/** "45s", "2m05s", "1h30m": whole seconds, as every line and summary shows a duration. */
 export function formatDuration(seconds: number): string {
   const total = Math.round(seconds);
   if (total < 60) return `${total}s`;
@@ -101,62 +149,6 @@ export function formatDuration(seconds: number): string {
   return minutes % 60 === 0 ? `${minutes / 60}h` : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
-/** How the poll loop treats a failed status call. */
-export type CallFailure =
-  | { retry: true; throttled: boolean; reason: string; code?: string; requestId?: string }
-  | { retry: false; reason: string; code?: string; requestId?: string };
-
-/** Codes that say "try again later"; everything else the API answers is final for this wait. */
-const TRANSIENT_CODES = [/^RequestLimitExceeded/, /^InternalError/, /^ResourceUnavailable/, /^ResourceInUse/, /^FailedOperation\.SystemError$/];
-
-/** What to check, by code prefix: the first match wins. */
-const HINTS: [RegExp, string][] = [
-  [/^AuthFailure\.SignatureExpire/, "the clock of this machine is more than 5 minutes off; synchronize it (NTP) and retry"],
-  [/^AuthFailure\.SignatureFailure/, "check the SecretKey (tencentcloud:secretKey or TENCENTCLOUD_SECRET_KEY) belongs to the SecretId"],
-  [/^AuthFailure\.SecretIdNotFound/, "check the SecretId (tencentcloud:secretId or TENCENTCLOUD_SECRET_ID): it does not exist on this site; keys of the international site need endpoint clb.intl.tencentcloudapi.com / redis.intl.tencentcloudapi.com"],
-  [/^AuthFailure\.TokenFailure/, "the session token is missing, wrong or expired: refresh the temporary credentials (tencentcloud:securityToken, TENCENTCLOUD_SECURITY_TOKEN or TENCENTCLOUD_SESSION_TOKEN)"],
-  [/^(AuthFailure|UnauthorizedOperation)/, "the credentials are not allowed to call this action: grant it in a CAM policy"],
-  [/^(UnsupportedRegion|InvalidParameter\.RegionNotFound)/, "check region: it must be a region where the service exists, such as ap-guangzhou"],
-  [/^(InvalidParameter|ResourceNotFound)/, "check the task id and region: it must be the id returned by the asynchronous call, in the same region and account; task records expire after a while"],
-  [/^(MissingParameter|UnknownParameter|InvalidAction|NoSuchVersion)/, "check endpoint: it does not serve this API version"],
-  [/^UnexpectedAnswer$/, "check endpoint: it must be the Tencent Cloud API; if it is, its answers have changed: report this with the RequestId"],
-];
-
-function hintFor(code: string): string | undefined {
-  return HINTS.find(([pattern]) => pattern.test(code))?.[1];
-}
-
-/** Shape of the SDK's TencentCloudSDKHttpException, read structurally so two SDK copies still work. */
-interface SdkError {
-  message: string;
-  code?: string;
-  httpCode?: number;
-  requestId?: string;
-}
-
-/** Sorts a failed status call into "retry" or "stop", with a reason a person can act on. */
-export function classifyCallError(error: unknown): CallFailure {
-  const e = (typeof error === "object" && error !== null ? error : { message: String(error) }) as SdkError;
-  const requestId = e.requestId || undefined;
-  if (e.code) {
-    const reason = `${e.code}: ${e.message}`;
-    if (TRANSIENT_CODES.some((pattern) => pattern.test(e.code!))) {
-      return { retry: true, throttled: e.code.startsWith("RequestLimitExceeded"), reason, code: e.code, requestId };
-    }
-    const hint = hintFor(e.code);
-    return { retry: false, reason: hint ? `${reason} (${hint})` : reason, code: e.code, requestId };
-  }
-  // No API code: a non-200 answer, a broken connection, a timeout or an unreadable body.
-  // None of these says anything about the task, so they are always retried.
-  const reason = e.httpCode ? `HTTP ${e.httpCode} ${e.message}`.trim() : e.message || "unknown error";
-  return { retry: true, throttled: false, reason };
-}
-
-/** Replaces every secret with "***": the last guard before a text leaves the waiter. */
-export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join("***");
-  }
-  return out;
+export function calls(n: number): string {
+  return n === 1 ? "1 status call" : `${n} status calls`;
 }

@@ -1,179 +1,267 @@
-import type { InputFailure } from "./errors";
-import { SERVICES, type Service, type TaskRef } from "./task";
+import { defaultEndpoint, parseEndpoint, type Endpoint } from "./endpoint";
+import { adapterFor, SERVICES, UNKNOWN, type ServiceTask, type TaskQuery } from "./services";
+import { containsUnknown, show } from "./services/ids";
+import type { InputFailure } from "./task";
+
+/** A role to assume (STS AssumeRole) for this wait, as the official provider's `assumeRole` block. */
+export interface AssumeRoleInputs {
+  /** `qcs::cam::uin/100000000001:roleName/deployer`. */
+  roleArn: string;
+  /** Default `tencentcloud-task-completion`. */
+  sessionName?: string;
+  /** Seconds, 900 to 43200; default 7200. */
+  sessionDuration?: number;
+  externalId?: string;
+}
+
+/** The inputs every service takes. */
+export interface CommonInputs {
+  /** Default: stack config `tencentcloud:region`, env TENCENTCLOUD_REGION, then the tccli profile's region. */
+  region?: string;
+  /** Host or URL override; plain http:// only for loopback hosts. */
+  endpoint?: string;
+  /** Default 1800, from 1 to 86400. */
+  timeoutSeconds?: number;
+  /** Default true. False records a failed task and lets the deployment go on. */
+  failOnTaskFailure?: boolean;
+  /** Any change forces a new wait. */
+  triggers?: unknown[];
+  /** A tccli profile (`~/.tccli/<profile>.credential`) to wait with, instead of the default credentials. */
+  profile?: string;
+  /** A role to assume for this wait, on top of the credentials found. */
+  assumeRole?: AssumeRoleInputs;
+}
 
 /** What a user writes: the resource's inputs and `waitForTask`'s options, as plain values. */
-export interface TaskInputs {
-  service: Service;
-  taskId?: string | number;
-  dealName?: string;
-  region?: string;
-  endpoint?: string;
-  timeoutSeconds?: number;
-  failOnTaskFailure?: boolean;
-  triggers?: unknown[];
+export type TaskInputs = ServiceTask & CommonInputs;
+
+/** Who a wait acts as, beyond the default credentials. */
+export interface IdentityInputs {
+  profile?: string;
+  assumeRole?: AssumeRoleInputs;
 }
 
-/** Validated inputs with every default applied. */
-export interface TaskSpec extends TaskRef {
-  endpoint?: string;
+/** Inputs checked once at the edge, with every default applied: what the engine runs on. */
+export interface TaskSpec {
+  query: TaskQuery;
+  endpoint: Endpoint;
   timeoutSeconds: number;
   failOnTaskFailure: boolean;
-  triggers?: unknown[];
+  identity: IdentityInputs;
 }
 
-/** Where defaults come from outside the inputs: stack config, then environment. */
+/** Defaults that do not come from the inputs. */
 export interface InputDefaults {
-  region?: string;
+  /** The default region of a wait (with its tccli profile, if any), and where it came from. */
+  region?: (profile: string | undefined) => string | undefined;
+  /** Where a region can be set, for the message when one is required: "stack config tencentcloud:region or env TENCENTCLOUD_REGION". */
+  regionSources?: string;
   /** Root domain, as the official provider's `tencentcloud:domain` (e.g. `intl.tencentcloudapi.com`). */
   domain?: string;
+}
+
+/** The inputs, checked: as the resource records them, what is wrong, and the spec once nothing is and every value is known. */
+export interface CheckedInputs {
+  inputs: Record<string, unknown>;
+  failures: InputFailure[];
+  spec?: TaskSpec;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 1800;
 export const MAX_TIMEOUT_SECONDS = 86400;
 
-/** Pulumi passes this string for values not known yet during preview; they are checked at `up`. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN };
 
-const PROPERTIES = ["service", "taskId", "dealName", "region", "endpoint", "timeoutSeconds", "failOnTaskFailure", "triggers"];
-const REGION = /^[a-z]{2,3}(-[a-z0-9]+)+$/;
-const CLB_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const REDIS_TASK_ID = /^[1-9][0-9]*$/;
+const COMMON = ["service", "region", "endpoint", "timeoutSeconds", "failOnTaskFailure", "triggers", "profile", "assumeRole"];
+
+/** Every input any service takes. */
+export const INPUT_NAMES = [...new Set([...COMMON, ...SERVICES.flatMap((service) => Object.keys(adapterFor(service)!.inputs))])];
+
+/** The inputs of one service (every input, if `service` is none). Some outputs share a name with another service's input. */
+export function inputNamesOf(service: unknown): string[] {
+  const adapter = adapterFor(service);
+  return adapter ? [...COMMON, ...Object.keys(adapter.inputs)] : INPUT_NAMES;
+}
+const REGION = /^[a-z]{2,3}(-[a-z0-9]{1,20}){1,4}$/;
+/** As tccli names profiles: it writes `<profile>.credential` files. */
+const PROFILE = /^[A-Za-z0-9_.-]{1,64}$/;
+const ROLE_ARN = /^qcs::cam::uin\/\d{1,20}:role(Name)?\/[\w+=,.@-]{1,128}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
+const MAX_ENDPOINT = 512;
 
 /**
- * Validates inputs from anywhere (Pulumi, `waitForTask`, the command line) before any API call
- * and applies defaults. Never throws: every problem comes back as a failure naming the property
- * and the expected form. Values still unknown during a preview pass unchecked.
+ * Checks inputs from anywhere (Pulumi, `waitForTask`, the command line) before any API call and
+ * applies defaults. Never throws, whatever `raw` is (null, a Proxy, an object whose getters
+ * throw): every problem comes back as a failure naming the property and the expected form.
+ * Values still unknown during a preview pass unchecked, and then there is no spec.
  */
-export function checkTaskInputs(raw: Record<string, unknown>, defaults: InputDefaults = {}): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {}): CheckedInputs {
+  const snapshot = readInputs(rawInput);
+  if ("error" in snapshot) return { inputs: {}, failures: [{ property: "(inputs)", reason: snapshot.error }] };
+  const raw = snapshot.values;
   const failures: InputFailure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const given = (key: string) => raw[key] !== undefined && raw[key] !== null;
   const known = (key: string) => raw[key] !== UNKNOWN;
   const inputs: Record<string, unknown> = {};
-  for (const key of PROPERTIES) if (given(key)) inputs[key] = raw[key];
-
-  for (const key of Object.keys(raw)) {
-    if (PROPERTIES.includes(key) || key === "__provider") continue;
-    const near = PROPERTIES.find((p) => p.toLowerCase() === key.toLowerCase());
-    fail(key, near ? `unknown property; did you mean "${near}"?` : `unknown property; expected one of ${PROPERTIES.join(", ")}`);
-  }
 
   const service = raw.service;
-  const isService = (value: unknown): value is Service => SERVICES.includes(value as Service);
-  if (!given("service")) fail("service", `required: "clb" or "redis"`);
-  else if (known("service") && !isService(service)) fail("service", `expected "clb" or "redis", got ${show(service)}`);
+  const adapter = adapterFor(service);
+  const serviceList = SERVICES.join(", ");
+  if (!given("service")) fail("service", `required: one of ${serviceList}`);
+  else if (known("service") && !adapter) fail("service", `expected one of ${serviceList}, got ${show(service)}`);
+  else inputs.service = service;
 
-  if (!given("region") && defaults.region !== undefined) inputs.region = defaults.region;
-  if (inputs.region !== undefined && inputs.region !== UNKNOWN) {
-    if (typeof inputs.region !== "string" || !REGION.test(inputs.region)) {
-      fail("region", `expected a region name such as "ap-guangzhou", got ${show(inputs.region)}`);
-    }
+  // Properties of no service, or of another one.
+  const own = adapter ? [...COMMON, ...Object.keys(adapter.inputs)] : [...COMMON, ...SERVICES.flatMap((s) => Object.keys(adapterFor(s)!.inputs))];
+  for (const key of Object.keys(raw)) {
+    if (own.includes(key) || key === "__provider") continue;
+    const near = own.find((p) => p.toLowerCase() === key.toLowerCase());
+    const others = SERVICES.filter((s) => Object.hasOwn(adapterFor(s)!.inputs, key));
+    fail(
+      key,
+      near
+        ? `unknown property; did you mean "${near}"?`
+        : others.length > 0
+          ? `not an input of ${String(service)} tasks (only ${others.join(", ")} take it); remove it`
+          : `unknown property; expected one of ${own.join(", ")}`,
+    );
   }
 
-  if (service === "clb") {
-    if (given("taskId") && known("taskId") && (typeof raw.taskId !== "string" || !CLB_TASK_ID.test(raw.taskId))) {
-      fail("taskId", `expected the RequestId string answered by the CLB call (such as "55c85074-3e7f-4c6d-864f-673660d4f8de"), got ${show(raw.taskId)}`);
-    }
-    if (given("dealName") && known("dealName") && (typeof raw.dealName !== "string" || raw.dealName.trim() === "")) {
-      fail("dealName", `expected a non-empty order id string, got ${show(raw.dealName)}`);
-    }
-    if (given("taskId") === given("dealName")) {
-      fail(given("taskId") ? "dealName" : "taskId", given("taskId") ? "give either taskId or dealName for clb, not both" : "required for clb: the RequestId answered by the CLB call (or give dealName)");
-    }
-    if (inputs.region === undefined) {
-      fail("region", "required for clb: a region such as ap-guangzhou (default: stack config tencentcloud:region, then env TENCENTCLOUD_REGION)");
-    }
-  } else if (service === "redis") {
-    if (!given("taskId")) fail("taskId", "required for redis: the TaskId answered by the Redis call");
-    else if (known("taskId")) {
-      const id = typeof raw.taskId === "number" ? String(raw.taskId) : raw.taskId;
-      if (typeof id !== "string" || !REDIS_TASK_ID.test(id) || !Number.isSafeInteger(Number(id))) {
-        fail("taskId", `expected a positive integer (a number or a numeric string) for redis, got ${show(raw.taskId)}`);
-      } else inputs.taskId = Number(id);
-    }
-    if (given("dealName")) fail("dealName", "only clb tasks have a dealName; remove it for redis");
+  const profile = optional(raw, "profile", checkProfile, fail);
+  if (profile !== undefined && profile !== INVALID) inputs.profile = profile;
+  const assumeRole = optional(raw, "assumeRole", checkAssumeRole, fail);
+  if (assumeRole !== undefined && assumeRole !== INVALID) inputs.assumeRole = assumeRole;
+
+  let region = optional(raw, "region", checkRegion, fail);
+  if (region === undefined && profile !== UNKNOWN) region = defaults.region?.(profile === INVALID ? undefined : profile);
+  if (region !== undefined && region !== INVALID) inputs.region = region;
+  const knownRegion = region === UNKNOWN || region === INVALID ? undefined : region;
+  const parsed = adapter?.parse(pick(raw, Object.keys(adapter.inputs)), knownRegion);
+  if (parsed) {
+    Object.assign(inputs, parsed.inputs);
+    failures.push(...parsed.failures);
+  }
+  if (adapter?.regionRequired && region === undefined) {
+    fail("region", `required for ${String(service)}: a region such as ap-guangzhou${defaults.regionSources ? ` (default: ${defaults.regionSources})` : ""}`);
   }
 
-  if (!given("endpoint") && defaults.domain !== undefined && isService(service)) {
-    inputs.endpoint = `${service}.${defaults.domain}`;
+  let endpoint: Endpoint | undefined;
+  const endpointText = optional(raw, "endpoint", checkEndpoint, fail);
+  if (endpointText === undefined && defaults.domain !== undefined && parsed?.query) {
+    inputs.endpoint = `${parsed.query.request.product}.${defaults.domain}`;
+  } else if (endpointText !== undefined && endpointText !== INVALID) {
+    inputs.endpoint = endpointText;
   }
-  if (inputs.endpoint !== undefined && inputs.endpoint !== UNKNOWN) {
-    const parsed = typeof inputs.endpoint === "string" ? parseEndpoint(inputs.endpoint) : { error: `expected a string, got ${show(inputs.endpoint)}` };
-    if ("error" in parsed) fail("endpoint", parsed.error);
-  }
-
-  inputs.timeoutSeconds ??= DEFAULT_TIMEOUT_SECONDS;
-  const timeout = inputs.timeoutSeconds;
-  if (timeout !== UNKNOWN && (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_SECONDS)) {
-    fail("timeoutSeconds", `expected a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${show(timeout)}`);
-  }
-
-  inputs.failOnTaskFailure ??= true;
-  if (inputs.failOnTaskFailure !== UNKNOWN && typeof inputs.failOnTaskFailure !== "boolean") {
-    fail("failOnTaskFailure", `expected true or false, got ${show(inputs.failOnTaskFailure)}`);
+  if (typeof inputs.endpoint === "string" && inputs.endpoint !== UNKNOWN) {
+    const result = parseEndpoint(inputs.endpoint);
+    if ("error" in result) {
+      fail("endpoint", result.error);
+      delete inputs.endpoint;
+    } else endpoint = result;
   }
 
-  if (given("triggers") && known("triggers") && !Array.isArray(raw.triggers)) {
-    fail("triggers", `expected an array, got ${show(raw.triggers)}`);
-  }
-  return { inputs, failures };
-}
+  const timeoutSeconds = optional(raw, "timeoutSeconds", checkTimeout, fail);
+  if (timeoutSeconds !== INVALID) inputs.timeoutSeconds = timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const failOnTaskFailure = optional(raw, "failOnTaskFailure", (v) => (typeof v === "boolean" ? { value: v } : { reason: `expected true or false, got ${show(v)}` }), fail);
+  if (failOnTaskFailure !== INVALID) inputs.failOnTaskFailure = failOnTaskFailure ?? true;
+  const triggers = optional(raw, "triggers", (v) => (Array.isArray(v) ? { value: v } : { reason: `expected an array, got ${show(v)}` }), fail);
+  if (triggers !== undefined && triggers !== INVALID) inputs.triggers = triggers;
 
-/** The spec of inputs that passed `checkTaskInputs` with no unknown values. */
-export function toTaskSpec(inputs: Record<string, unknown>): TaskSpec {
+  const query = parsed?.query;
+  if (failures.length > 0 || !query || COMMON.some((key) => containsUnknown(raw[key]))) return { inputs, failures };
   return {
-    service: inputs.service as Service,
-    taskId: inputs.taskId as string | number | undefined,
-    dealName: inputs.dealName as string | undefined,
-    region: inputs.region as string | undefined,
-    endpoint: inputs.endpoint as string | undefined,
-    timeoutSeconds: inputs.timeoutSeconds as number,
-    failOnTaskFailure: inputs.failOnTaskFailure as boolean,
-    triggers: inputs.triggers as unknown[] | undefined,
+    inputs,
+    failures,
+    spec: {
+      query,
+      endpoint: endpoint ?? defaultEndpoint(query.request.product, query.request.region, defaults.domain),
+      timeoutSeconds: inputs.timeoutSeconds as number,
+      failOnTaskFailure: inputs.failOnTaskFailure as boolean,
+      identity: { profile: inputs.profile as string | undefined, assumeRole: inputs.assumeRole as AssumeRoleInputs | undefined },
+    },
   };
 }
 
-export interface Endpoint {
-  protocol: "https://" | "http://";
-  /** Host name with optional port, as the SDK wants it. */
-  host: string;
-  loopback: boolean;
+/** An input that was given but is not of its documented form (its failure is recorded). */
+const INVALID = Symbol("invalid");
+
+type Check<T> = (value: unknown) => { value: T } | { reason: string };
+
+/** An optional input: undefined when absent, UNKNOWN during preview, INVALID (failure recorded), or its checked value. */
+function optional<T>(raw: Record<string, unknown>, key: string, check: Check<T>, fail: (property: string, reason: string) => void): T | typeof UNKNOWN | typeof INVALID | undefined {
+  const value = raw[key];
+  if (value === undefined || value === null) return undefined;
+  if (containsUnknown(value)) return UNKNOWN;
+  const checked = check(value);
+  if ("reason" in checked) {
+    fail(key, checked.reason);
+    return INVALID;
+  }
+  return checked.value;
+}
+
+const checkProfile: Check<string> = (v) =>
+  typeof v === "string" && PROFILE.test(v) ? { value: v } : { reason: `expected a tccli profile name (letters, digits, "_", "-", "."; at most 64), got ${show(v)}` };
+
+const checkRegion: Check<string> = (v) => (typeof v === "string" && REGION.test(v) ? { value: v } : { reason: `expected a region name such as "ap-guangzhou", got ${show(v)}` });
+
+const checkEndpoint: Check<string> = (v) =>
+  typeof v === "string" && v.length <= MAX_ENDPOINT ? { value: v } : { reason: `expected a string: a host or URL of at most ${MAX_ENDPOINT} characters, got ${show(v)}` };
+
+const checkTimeout: Check<number> = (v) =>
+  typeof v === "number" && Number.isFinite(v) && v >= 1 && v <= MAX_TIMEOUT_SECONDS ? { value: v } : { reason: `expected a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${show(v)}` };
+
+const checkAssumeRole: Check<AssumeRoleInputs> = (value) => {
+  const reason = assumeRoleProblem(value);
+  if (reason) return { reason };
+  const { roleArn, sessionName, sessionDuration, externalId } = value as AssumeRoleInputs;
+  return { value: { roleArn, sessionName, sessionDuration, externalId } };
+};
+
+function assumeRoleProblem(value: unknown): string | undefined {
+  const form = "an object { roleArn, sessionName?, sessionDuration?, externalId? }";
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return `expected ${form}, got ${show(value)}`;
+  const { roleArn, sessionName, sessionDuration, externalId, ...rest } = value as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) return `unknown property assumeRole.${extra}: expected ${form}`;
+  if (typeof roleArn !== "string" || !ROLE_ARN.test(roleArn)) return `assumeRole.roleArn: expected a role ARN such as "qcs::cam::uin/100000000001:roleName/deployer", got ${show(roleArn)}`;
+  if (sessionName !== undefined && (typeof sessionName !== "string" || !SESSION_NAME.test(sessionName))) {
+    return `assumeRole.sessionName: expected 2 to 128 letters, digits or "+=,.@_-", got ${show(sessionName)}`;
+  }
+  if (sessionDuration !== undefined && (typeof sessionDuration !== "number" || !Number.isInteger(sessionDuration) || sessionDuration < 900 || sessionDuration > 43200)) {
+    return `assumeRole.sessionDuration: expected whole seconds from 900 to 43200, got ${show(sessionDuration)}`;
+  }
+  if (externalId !== undefined && (typeof externalId !== "string" || !/^[\w+=,.@:/-]{2,128}$/.test(externalId))) {
+    return `assumeRole.externalId: expected 2 to 128 letters, digits or "+=,.@:/_-", got a value of ${typeof externalId === "string" ? `${externalId.length} characters` : `type ${typeof externalId}`}`;
+  }
+  return undefined;
 }
 
 /**
- * Accepts a host (`clb.intl.tencentcloudapi.com`) or a URL (`https://...`, `http://127.0.0.1:9000`).
- * Plain http is refused unless the host is loopback: requests carry the session token in a header.
+ * Copies the caller's inputs into a plain object once. Whatever the caller passed (null, an
+ * array, a Proxy whose traps throw, getters that throw) becomes a failure, never an exception.
  */
-export function parseEndpoint(value: string): Endpoint | { error: string } {
-  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
-  let url: URL;
+export function readInputs(raw: unknown): { values: Record<string, unknown> } | { error: string } {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { error: `expected an object of inputs, got ${raw === null ? "null" : Array.isArray(raw) ? "an array" : `a value of type ${typeof raw}`}` };
+  const values: Record<string, unknown> = {};
+  let keys: string[];
   try {
-    url = new URL(hasScheme ? value : `https://${value}`);
+    keys = Object.keys(raw);
   } catch {
-    return { error: `expected a host such as "clb.intl.tencentcloudapi.com" or a URL such as "http://127.0.0.1:9000", got ${show(value)}` };
+    return { error: "the inputs object could not be read (its properties cannot be listed)" };
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { error: `expected an https:// URL (or http:// to a loopback address), got ${show(value)}` };
+  for (const key of keys) {
+    try {
+      values[key] = (raw as Record<string, unknown>)[key];
+    } catch {
+      return { error: `the input ${show(key)} could not be read (reading it threw)` };
+    }
   }
-  if (url.username || url.password || (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash) {
-    return { error: `expected only a scheme, host and port, got ${show(value)}` };
-  }
-  if (!hasScheme && url.host !== value.toLowerCase()) {
-    return { error: `expected a host such as "clb.intl.tencentcloudapi.com", got ${show(value)}` };
-  }
-  const loopback = url.hostname === "localhost" || url.hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(url.hostname);
-  if (url.protocol === "http:" && !loopback) {
-    return { error: `plain http:// is accepted only for loopback hosts (credentials and the session token travel in the request); use https://${url.host}` };
-  }
-  return { protocol: url.protocol === "http:" ? "http://" : "https://", host: url.host, loopback };
+  return { values };
 }
 
-function show(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = `a value of type ${typeof value}`;
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+function pick(raw: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => Object.hasOwn(raw, key)).map((key) => [key, raw[key]]));
 }
+

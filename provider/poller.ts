@@ -1,16 +1,28 @@
+import { classifyCallError, type CallFailure } from "./callFailures";
 import { linkSignals, systemClock, type Clock } from "./clock";
-import { TaskAbortedError, TaskApiError, TaskTimeoutError, classifyCallError, type TaskErrorContext } from "./errors";
-import { isRoutine, type ProgressEvent } from "./progress";
-import { defaultSchedule, retryDelayMs, type Schedule } from "./schedule";
-import { describeTask, type TaskObservation, type TaskRef } from "./task";
+import { TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
+import { isRoutine, ProgressChannel, type ProgressEvent } from "./progress";
+import { defaultSchedule, MIN_DELAY_MS, retryDelayMs, type Schedule } from "./schedule";
+import type { TaskObservation, TaskRef } from "./task";
 
 export interface PollOptions {
   task: TaskRef;
-  /** One status call, already normalized. Must honour `signal`. */
-  describe: (signal: AbortSignal) => Promise<TaskObservation>;
+  /** How messages name the task. */
+  label: string;
+  /** One status call, read into an observation. Must honour `signal`. */
+  call: (signal: AbortSignal) => Promise<TaskObservation>;
+  /** How an observation reads in progress lines and errors: "in progress (Status 2)". */
+  statusText: (observation: TaskObservation) => string;
+  /** The service's success value, for the timeout error: "Status 0". */
+  wanted: string;
   timeoutSeconds: number;
+  /** When the wait began on `clock` (default: now): time spent before polling (credentials) counts. */
+  startedAt?: number;
   signal?: AbortSignal;
-  onProgress?: (event: ProgressEvent) => void;
+  /** Where progress events go; its callback failing stops the wait. */
+  progress?: ProgressChannel;
+  /** Sorts a failed call into retry or stop; default `classifyCallError`. */
+  classify?: (error: unknown) => CallFailure;
   clock?: Clock;
   schedule?: Schedule;
   random?: () => number;
@@ -31,29 +43,28 @@ export interface PollOutcome {
  */
 const HEARTBEAT_MS = 15_000;
 /** A call still running this long after the deadline is abandoned. */
-const DEADLINE_GRACE_MS = 1000;
-
-class DeadlineReached extends Error {}
+export const DEADLINE_GRACE_MS = 1000;
 
 /**
  * Polls until the task reaches a terminal state, the deadline passes or `signal` aborts.
  *
  * - The first call goes out at once; later ones follow `schedule`.
- * - The deadline is exact: when the next call would land after it, one last call is made just
- *   before it instead, and a call still running at the deadline is abandoned.
- * - Failed calls that `classifyCallError` calls transient are retried (with backoff, unless the
- *   API throttled them) and never count as the task's failure; any other failure ends the wait
- *   at once with a TaskApiError.
+ * - The deadline is never declared early: the last call goes out at the deadline (or half a
+ *   second after the previous call, if that is later) and its answer decides; a call still
+ *   running a second past the deadline is abandoned.
+ * - Failed calls that `classify` calls transient are retried (with backoff, unless the API
+ *   throttled them) and never count as the task's failure; any other failure ends the wait at
+ *   once with a TaskApiError.
+ * - A progress callback that throws (or rejects) stops the wait with a TaskCallbackError: the
+ *   caller's callback is not the API.
  */
 export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> {
   const clock = options.clock ?? systemClock;
   const schedule = options.schedule ?? defaultSchedule;
+  const classify = options.classify ?? classifyCallError;
   const random = options.random ?? Math.random;
-  const timeoutMs = options.timeoutSeconds * 1000;
-  const start = clock.now();
-  const deadline = start + timeoutMs;
-  // The last call goes out this long before the deadline, so that it can still answer in time.
-  const finalMargin = Math.min(1000, timeoutMs / 10);
+  const start = options.startedAt ?? clock.now();
+  const deadline = start + options.timeoutSeconds * 1000;
 
   let attempts = 0;
   let consecutiveFailures = 0;
@@ -62,81 +73,96 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   let lastFailure: string | undefined;
   let requestId: string | undefined;
   let reportedAt = -Infinity;
+  const progress = options.progress ?? new ProgressChannel();
 
   const elapsed = () => clock.now() - start;
-  const context = (): TaskErrorContext => ({ task: options.task, attempts, waitedSeconds: elapsed() / 1000, last, requestId });
-  const report = (event: ProgressEvent) => {
-    if (!isRoutine(event)) reportedAt = clock.now();
-    options.onProgress?.(event);
-  };
+  const context = (): TaskErrorContext => ({ task: options.task, label: options.label, attempts, waitedSeconds: elapsed() / 1000, last, requestId });
 
-  // Aborts calls that are still running (or queued by the throttle) past the deadline.
-  const deadlineTimer = new AbortController();
+  // Calls and sleeps stop at once on the caller's abort, past the deadline's grace, or when the progress callback fails.
   const pastDeadline = new AbortController();
-  clock.sleep(deadline + DEADLINE_GRACE_MS - start, deadlineTimer.signal).then(
-    () => pastDeadline.abort(new DeadlineReached()),
+  const deadlineTimer = new AbortController();
+  clock.sleep(deadline + DEADLINE_GRACE_MS - clock.now(), deadlineTimer.signal).then(
+    () => pastDeadline.abort(new Error("deadline")),
     () => undefined,
   );
-  const calls = linkSignals(options.signal, pastDeadline.signal);
+  const linked = linkSignals(options.signal, pastDeadline.signal, progress.signal);
+  const signal = linked.signal;
 
-  const timeout = () => {
-    const error = new TaskTimeoutError(options.timeoutSeconds, context());
-    if (lastFailure && consecutiveFailures > 0) error.message += ` The last status call failed: ${lastFailure}.`;
-    return error;
+  const report = (event: ProgressEvent) => {
+    if (!isRoutine(event)) reportedAt = clock.now();
+    progress.send(event);
+    if (progress.failed()) throw stopped();
   };
-  const aborted = () => {
-    const reason = options.signal?.reason instanceof Error ? ` (${options.signal.reason.message})` : "";
-    return new TaskAbortedError(`the wait for ${describeTask(options.task)} was aborted${reason}`, context());
+  /** Why the wait stopped, when `signal` aborted. */
+  const stopped = () => {
+    if (progress.failed()) return new TaskCallbackError(progress.failed()!.thrown, context());
+    if (options.signal?.aborted) {
+      const reason = options.signal.reason instanceof Error ? options.signal.reason.message : undefined;
+      return new TaskAbortedError(reason, context());
+    }
+    return timeout();
   };
+  const timeout = () =>
+    new TaskTimeoutError(
+      {
+        timeoutSeconds: options.timeoutSeconds,
+        wanted: options.wanted,
+        lastStatus: last ? options.statusText(last) : undefined,
+        lastFailure: consecutiveFailures > 0 ? lastFailure : undefined,
+      },
+      context(),
+    );
 
   try {
     for (;;) {
+      if (signal.aborted) throw stopped();
       attempts++;
+      const sentAt = clock.now();
+      let failure: CallFailure | undefined;
       try {
-        const observation = await options.describe(calls.signal);
+        const observation = await options.call(signal);
         consecutiveFailures = 0;
         requestId = observation.requestId ?? requestId;
-        const changed = last === undefined || last.rawStatus !== observation.rawStatus;
+        const changed = last === undefined || last.rawStatus !== observation.rawStatus || last.waitingFor !== observation.waitingFor;
         last = observation;
         if (observation.state !== "pending") return { observation, attempts, elapsedMs: elapsed(), requestId };
         const routine = !changed && clock.now() - reportedAt < HEARTBEAT_MS;
-        report({ kind: "status", task: options.task, observation, attempts, elapsedMs: elapsed(), routine });
+        report({ kind: "status", task: options.task, label: options.label, observation, status: options.statusText(observation), attempts, elapsedMs: elapsed(), routine });
       } catch (error) {
-        if (options.signal?.aborted) throw aborted();
-        if (pastDeadline.signal.aborted) throw timeout();
-        const failure = classifyCallError(error);
+        if (error instanceof TaskCallbackError) throw error;
+        if (signal.aborted) throw stopped();
+        failure = classify(error);
         requestId = failure.requestId ?? requestId;
         if (!failure.retry) {
-          throw new TaskApiError(`status call for ${describeTask(options.task)} failed: ${failure.reason}`, failure.code, context());
+          throw failure.credentials
+            ? new TaskCredentialError({ code: failure.code as CredentialErrorCode, problem: failure.reason }, context())
+            : TaskApiError.callFailed(failure, context());
         }
         consecutiveFailures++;
         lastFailure = failure.reason;
         throttled = failure.throttled;
       }
 
+      // The call that went out at (or after) the deadline has decided: still pending.
+      if (sentAt >= deadline) throw timeout();
       const now = clock.now();
       let wait = schedule({ attempts, elapsedMs: now - start }, random);
       // A throttled call is slowed down by the shared throttle, for every wait on the budget;
       // backing off here as well would count the same signal twice.
-      if (consecutiveFailures > 0 && !throttled) {
-        wait = Math.max(wait, retryDelayMs(consecutiveFailures, random));
-      }
-      if (now + wait > deadline - finalMargin) {
-        if (now >= deadline - finalMargin) throw timeout();
-        wait = deadline - finalMargin - now;
-      }
-      if (consecutiveFailures === 1 || (consecutiveFailures > 1 && now - reportedAt >= HEARTBEAT_MS)) {
-        report({ kind: "retry", task: options.task, reason: lastFailure!, attempts, elapsedMs: now - start, retryInMs: wait });
+      if (consecutiveFailures > 0 && !throttled) wait = Math.max(wait, retryDelayMs(consecutiveFailures, random));
+      // The last call goes out at the deadline, never much sooner after the previous one.
+      if (now + wait > deadline) wait = Math.max(deadline - now, sentAt + MIN_DELAY_MS - now, 0);
+      if (failure && (consecutiveFailures === 1 || now - reportedAt >= HEARTBEAT_MS)) {
+        report({ kind: "retry", task: options.task, label: options.label, reason: failure.reason, attempts, elapsedMs: now - start, retryInMs: wait });
       }
       try {
-        await clock.sleep(wait, options.signal);
+        await clock.sleep(wait, signal);
       } catch {
-        throw aborted();
+        throw stopped();
       }
     }
   } finally {
     deadlineTimer.abort();
-    calls.dispose();
+    linked.dispose();
   }
 }
-

@@ -3,54 +3,72 @@
  * what a finished wait reports.
  */
 
-export const SERVICES = ["clb", "redis"] as const;
-export type Service = (typeof SERVICES)[number];
-
-/** The task being waited on. CLB tasks are named by `taskId` (a RequestId) or by `dealName`. */
-export interface TaskRef {
-  service: Service;
-  taskId?: string | number;
-  dealName?: string;
-  region?: string;
-}
-
 /** Where every status answer is mapped to, whatever the service calls it. */
 export type TaskState = "pending" | "succeeded" | "failed";
 
-/** One status answer, normalized by the service's adapter. */
-export interface TaskObservation {
-  state: TaskState;
-  /** The API's own value: CLB `Status` (0, 1, 2), Redis `Status` ("running", ...). */
-  rawStatus: number | string;
-  /** CLB `Message` / Redis `TaskMessage`: the failure reason, when there is one. */
-  message?: string;
-  loadBalancerIds?: string[];
+/** A status value as the API writes it: CLB `Status` 2, Redis `Status` "running", ... */
+export type StatusValue = string | number | boolean;
+
+/** Which task a wait is about, as results and errors report it. */
+export interface TaskRef {
+  service: string;
+  /** The id the asynchronous call answered (a RequestId, TaskId, FlowId or AsyncRequestId). */
+  taskId?: string | number;
+  /** CLB and EIP: the order id, instead of `taskId`. */
+  dealName?: string;
+  /** CVM: the instance whose latest operation is the task. */
   instanceId?: string;
+  region?: string;
+}
+
+/** What some services' answers add about the task; each is present only where the answer has it. */
+export interface TaskDetails {
+  /** CLB `LoadBalancerIds`. */
+  loadBalancerIds?: string[];
+  /** Redis and KeeWiDB `InstanceId`, PostgreSQL `DBInstanceId`, CVM `InstanceId`. */
+  instanceId?: string;
+  /** Redis, KeeWiDB and PostgreSQL `TaskType`. */
   taskType?: string;
+  /** When the task started, as the API writes it (Redis, KeeWiDB, MongoDB, PostgreSQL). */
   startTime?: string;
-  /** RequestId of the status call that produced this observation (in a result: the last call's). */
+  /** When the task ended, as the API writes it (MongoDB, PostgreSQL). */
+  endTime?: string;
+  /** PostgreSQL `Progress`, 0 to 100. */
+  progress?: number;
+  /** CVM `LatestOperation`, such as `StartInstances`. */
+  operation?: string;
+}
+
+/** One status answer, read by the service's query. */
+export interface TaskObservation extends TaskDetails {
+  state: TaskState;
+  /** The API's own value. */
+  rawStatus: StatusValue;
+  /** The failure reason in the API's words, when the service has one. */
+  message?: string;
+  /** For a pending task held by something outside it: "the maintenance window (Status UNDEFINED)". */
+  waitingFor?: string;
+  /** RequestId of the status call that produced this observation. */
   requestId?: string;
 }
 
 /** What a finished wait reports: the resource's outputs and `waitForTask`'s result. */
-export interface TaskResult extends TaskRef, Omit<TaskObservation, "state"> {
+export interface TaskResult extends TaskRef, TaskDetails {
+  /** "failed" only with `failOnTaskFailure: false`. */
   status: "succeeded" | "failed";
+  rawStatus: StatusValue;
+  message?: string;
   /** ISO-8601 time at which completion was observed. */
   completedAt: string;
   /** Status calls made, failed ones included. */
   attempts: number;
   waitedSeconds: number;
+  /** RequestId of the last status call. */
+  requestId?: string;
 }
 
-/** "clb task 55c85074-... (ap-guangzhou)", "clb deal 20191122..." or "redis task 18215". */
-export function describeTask(task: TaskRef): string {
-  const name = task.taskId !== undefined ? `task ${task.taskId}` : `deal ${task.dealName}`;
-  return task.region && task.service === "clb" ? `${task.service} ${name} (${task.region})` : `${task.service} ${name}`;
-}
-
-/** "in progress (Status 2)", "running", "failed (Status 1)": what a person reads in progress lines. */
-export function describeStatus(observation: Pick<TaskObservation, "state" | "rawStatus">): string {
-  if (typeof observation.rawStatus === "string") return observation.rawStatus;
-  const word = observation.state === "pending" ? "in progress" : observation.state;
-  return `${word} (Status ${observation.rawStatus})`;
+/** An input that is not of the documented form, and why. */
+export interface InputFailure {
+  property: string;
+  reason: string;
 }

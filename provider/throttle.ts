@@ -1,10 +1,16 @@
 import { systemClock, type Clock } from "./clock";
-import { classifyCallError } from "./errors";
 
 export interface ThrottleOptions {
-  /** The budget of each key, in requests per second. */
-  requestsPerSecond: number;
+  /** Whether a failed call was throttled by the API (RequestLimitExceeded). */
+  isThrottled: (error: unknown) => boolean;
   clock?: Clock;
+}
+
+/** One budget: requests with the same key share it. */
+export interface BudgetKey {
+  key: string;
+  /** The ceiling of this key, in requests per second. */
+  requestsPerSecond: number;
 }
 
 /** The API allows 20 requests/second per action and account; stay comfortably below. */
@@ -25,10 +31,10 @@ export class Throttle {
   }
 
   /** Runs `call` when the key's budget allows; rejects at once if `signal` aborts while queued. */
-  async run<T>(key: string, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  async run<T>({ key, requestsPerSecond }: BudgetKey, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = new Budget(this.options.requestsPerSecond, this.clock);
+      budget = new Budget(requestsPerSecond, this.clock);
       this.budgets.set(key, budget);
     }
     await budget.acquire(signal);
@@ -37,8 +43,7 @@ export class Throttle {
       budget.onSuccess();
       return result;
     } catch (error) {
-      const failure = classifyCallError(error);
-      if (failure.retry && failure.throttled) budget.onThrottled();
+      if (this.options.isThrottled(error)) budget.onThrottled();
       throw error;
     }
   }

@@ -2,9 +2,10 @@
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { ProgressEvent } from "../provider/progress";
-import { waitForTask } from "../provider/waiter";
-import { HELP, USAGE, UsageError, parseCommandLine, type Command, type WaitCommand } from "./cli/args";
-import { ProgressLog, StatusBoard, type Display } from "./cli/display";
+import { printable, printableJson } from "../provider/text";
+import { runWait } from "../provider/wait";
+import { USAGE, UsageError, helpText, parseCommandLine, type Command, type WaitCommand } from "./cli/args";
+import { outputOf, ProgressLog, StatusBoard, type Display } from "./cli/display";
 import { EXIT_ERROR, EXIT_USAGE, exitCode, failureLine, jsonEntry, newWait, statusLine, type Outcome, type Wait } from "./cli/report";
 
 const NAME = "tencentcloud-task-wait";
@@ -12,24 +13,27 @@ const NAME = "tencentcloud-task-wait";
 /** After SIGINT or SIGTERM, waits that do not settle within this long are left behind. */
 const EXIT_GRACE_MS = 1000;
 
+const stdout = outputOf(process.stdout);
+const stderr = outputOf(process.stderr);
+
 async function main(): Promise<number> {
   let command: Command;
   try {
     command = parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const problems = error.message.split("\n").map((problem) => `${NAME}: ${problem}\n`);
-    process.stderr.write(`${problems.join("")}\n${USAGE}`);
+    const problems = error.message.split("\n").map((problem) => `${NAME}: ${printable(problem)}\n`);
+    stderr.write(`${problems.join("")}\n${USAGE}`);
     return EXIT_USAGE;
   }
   if (command.kind === "help") {
-    process.stdout.write(HELP);
+    stdout.write(helpText());
     return 0;
   }
   if (command.kind === "version") {
     // Resolved through the package's own name, so it works from the sources and from dist.
     const { version } = JSON.parse(readFileSync(require.resolve("tencentcloud-task-completion/package.json"), "utf8")) as { version: string };
-    process.stdout.write(`${version}\n`);
+    stdout.write(`${version}\n`);
     return 0;
   }
   return waitForAll(command);
@@ -38,7 +42,7 @@ async function main(): Promise<number> {
 async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> {
   const controller = new AbortController();
   const waits = tasks.map(newWait);
-  const display: Display | undefined = quiet ? undefined : StatusBoard.fits(process.stderr, waits.length) ? new StatusBoard(process.stderr, waits) : new ProgressLog(process.stderr);
+  const display: Display | undefined = quiet ? undefined : StatusBoard.fits(stderr, waits.length) ? new StatusBoard(stderr, waits) : new ProgressLog(stderr);
 
   let interruptedBy: number | undefined;
   const interrupt = (signal: NodeJS.Signals) => {
@@ -47,7 +51,7 @@ async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> 
     display?.finish();
     const now = performance.now();
     const pending = waits.filter((wait) => !wait.outcome).map((wait) => `  ${statusLine(wait, now)}\n`);
-    process.stderr.write(`${NAME}: interrupted by ${signal}; still pending:\n${pending.join("")}Waiting is idempotent: run the same command again to resume.\n`);
+    stderr.write(`${NAME}: interrupted by ${signal}; still pending:\n${pending.join("")}Waiting is idempotent: run the same command again to resume.\n`);
     // Credential look-ups cannot be aborted; do not let one hold the exit.
     setTimeout(() => process.exit(interruptedBy), EXIT_GRACE_MS).unref();
   };
@@ -61,7 +65,8 @@ async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> 
       display?.progress(event);
     };
     try {
-      wait.outcome = { result: await waitForTask({ ...wait.task, signal: controller.signal, onProgress }) };
+      const credentials = { identity: wait.task.identity };
+      wait.outcome = { result: await runWait(wait.task, { credentials, signal: controller.signal, onProgress }) };
     } catch (error) {
       wait.outcome = { error };
     }
@@ -73,9 +78,9 @@ async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> 
   display?.finish();
   for (const outcome of outcomes) {
     const line = failureLine(outcome);
-    if (line) process.stderr.write(`${line}\n`);
+    if (line) stderr.write(`${line}\n`);
   }
-  if (json) process.stdout.write(`${JSON.stringify(outcomes.map((outcome, i) => jsonEntry(tasks[i], outcome)), null, 2)}\n`);
+  if (json) stdout.write(`${printableJson(outcomes.map((outcome, i) => jsonEntry(tasks[i], outcome)), 2)}\n`);
   return Math.max(...outcomes.map(exitCode));
 }
 
@@ -84,7 +89,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${NAME}: ${error instanceof Error ? error.message : String(error)}\n`);
+    stderr.write(`${NAME}: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = EXIT_ERROR;
   },
 );

@@ -1,26 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Service } from "../provider/task";
+import type { CommonInputs } from "../provider/inputs";
+import type { Service, ServiceTask } from "../provider/services";
+import type { StatusValue } from "../provider/task";
 
-export interface TaskCompletionArgs {
-  service: pulumi.Input<Service>;
-  /** CLB: the RequestId answered by the asynchronous call. Redis: the integer TaskId (a numeric string is accepted). */
-  taskId?: pulumi.Input<string | number>;
-  /** CLB only: the order id, instead of taskId. */
-  dealName?: pulumi.Input<string>;
-  /** Default: stack config `tencentcloud:region`, then env TENCENTCLOUD_REGION. Required for CLB. */
-  region?: pulumi.Input<string>;
-  /** Host or URL override; plain http:// only for loopback hosts. */
-  endpoint?: pulumi.Input<string>;
-  /** Default 1800, at most 86400. */
-  timeoutSeconds?: pulumi.Input<number>;
-  /** Default true. False records a failed task in the outputs and lets the deployment go on. */
-  failOnTaskFailure?: pulumi.Input<boolean>;
-  /** Any change forces a new wait (a replacement). */
-  triggers?: pulumi.Input<unknown[]>;
-}
+/** Every input may be a Pulumi Input, but `service`, which decides which inputs the rest are. */
+type Inputs<T> = { [K in keyof T]: K extends "service" ? T[K] : pulumi.Input<T[K]> };
+type EachService<T> = T extends unknown ? Inputs<T> : never;
 
 /**
- * Blocks `pulumi up` until an asynchronous CLB or Redis task has finished, so that other
+ * The inputs of a TaskCompletion: the service and the inputs that name its task (typed per
+ * service, so that `service: "cvm"` without `instanceId` does not compile), plus the common
+ * ones (region, endpoint, timeoutSeconds, failOnTaskFailure, triggers, profile, assumeRole).
+ */
+export type TaskCompletionArgs = EachService<ServiceTask> & Inputs<CommonInputs>;
+
+/** What a wait adds to the inputs; each is registered as an output. */
+const TASK_OUTPUTS = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation", "completedAt", "attempts", "waitedSeconds"];
+
+/**
+ * Blocks `pulumi up` until an asynchronous Tencent Cloud task has finished, so that other
  * resources can `dependsOn` it. Fails the deployment with the task's own reason if the task fails.
  */
 export class TaskCompletion extends pulumi.dynamic.Resource {
@@ -35,14 +33,22 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
   declare readonly triggers: pulumi.Output<unknown[] | undefined>;
   /** "succeeded" or "failed" (failed only with failOnTaskFailure: false). */
   declare readonly status: pulumi.Output<"succeeded" | "failed">;
-  /** The API's own value: CLB Status 0/1, Redis "succeed"/"failed"/"error". */
-  declare readonly rawStatus: pulumi.Output<number | string>;
-  /** CLB Message / Redis TaskMessage: the failure reason. */
+  /** The API's own value: CLB Status 0/1, Redis "succeed"/"failed"/"error", CDB "SUCCESS", ... */
+  declare readonly rawStatus: pulumi.Output<StatusValue>;
+  /** The failure reason in the API's words, for services that give one. */
   declare readonly message: pulumi.Output<string | undefined>;
+  /** CLB: the load balancers the task changed. */
   declare readonly loadBalancerIds: pulumi.Output<string[] | undefined>;
+  /** Redis, KeeWiDB, PostgreSQL, CVM: the instance. */
   declare readonly instanceId: pulumi.Output<string | undefined>;
+  /** Redis, KeeWiDB, PostgreSQL: the kind of task. */
   declare readonly taskType: pulumi.Output<string | undefined>;
   declare readonly startTime: pulumi.Output<string | undefined>;
+  declare readonly endTime: pulumi.Output<string | undefined>;
+  /** PostgreSQL: 0 to 100. */
+  declare readonly progress: pulumi.Output<number | undefined>;
+  /** CVM: the instance's latest operation, such as StartInstances. */
+  declare readonly operation: pulumi.Output<string | undefined>;
   /** ISO-8601 time completion was observed. */
   declare readonly completedAt: pulumi.Output<string>;
   /** Status calls made. */
@@ -50,18 +56,7 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
   declare readonly waitedSeconds: pulumi.Output<number>;
 
   constructor(name: string, args: TaskCompletionArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      status: undefined,
-      rawStatus: undefined,
-      message: undefined,
-      loadBalancerIds: undefined,
-      instanceId: undefined,
-      taskType: undefined,
-      startTime: undefined,
-      completedAt: undefined,
-      attempts: undefined,
-      waitedSeconds: undefined,
-    };
+    const outputs = Object.fromEntries(TASK_OUTPUTS.map((key) => [key, undefined]));
     super(providerStub, name, { ...outputs, ...args }, opts, "tencentcloud", "TaskCompletion");
   }
 }

@@ -1,16 +1,15 @@
 import { TaskApiError, TaskFailedError, TaskTimeoutError } from "../provider/errors";
-import { checkTaskInputs, toTaskSpec, type TaskInputs } from "../provider/inputs";
-import { formatProgress } from "../provider/progress";
-import { runWait, type RunOptions } from "../provider/waiter";
-import { credentials, freshRuntime, useEmulator } from "./support/emulator";
+import type { TaskInputs } from "../provider/inputs";
+import { formatProgress, type ProgressEvent } from "../provider/progress";
+import type { WaitOptions } from "../provider/wait";
+import { credentials, freshRuntime, useEmulator, waitOn } from "./support/emulator";
 
 /** Answers no real API should give: never read as success, never an endless wait. */
 const emulator = useEmulator();
 const region = "ap-guangzhou";
 
-function wait(inputs: TaskInputs, options: RunOptions = {}) {
-  const { inputs: checked } = checkTaskInputs({ endpoint: emulator.current.url, region, ...inputs });
-  return runWait(toTaskSpec(checked), { credentials, ...options }, freshRuntime());
+function wait(inputs: TaskInputs, options: { onProgress?: (event: ProgressEvent) => void } = {}) {
+  return waitOn(freshRuntime(), { endpoint: emulator.current.url, region, credentials, ...inputs, ...options } as WaitOptions);
 }
 
 async function calls(): Promise<number> {
@@ -18,16 +17,16 @@ async function calls(): Promise<number> {
 }
 
 test.each([
-  ["clb", "no Status at all", {}, "an unexpected Status undefined (known: 0, 1, 2)"],
+  ["clb", "no Status at all", {}, "DescribeTaskStatus answered nothing at Status (known: 2, 0, 1)"],
   ["clb", "a string where a number belongs", { Status: "0" }, 'an unexpected Status "0"'],
   ["clb", "an unknown status value", { Status: 7 }, "an unexpected Status 7"],
   ["redis", "a number where a string belongs", { Status: 3 }, "an unexpected Status 3 (known: preparing, running, succeed, failed, error)"],
   ["redis", "an unknown status value", { Status: "paused" }, 'an unexpected Status "paused"'],
-  ["redis", "Status null", { Status: null, TaskMessage: "" }, "an unexpected Status null"],
+  ["redis", "Status null", { Status: null, TaskMessage: "" }, "DescribeTaskInfo answered nothing at Status"],
 ] as const)("%s answering %s: UnexpectedAnswer after one call, naming the value", async (service, _what, answer, words) => {
   const { taskId } = await emulator.current.createTask({ service, durationMs: 0, outcome: "succeeded" } as never);
   await emulator.current.addFault({ kind: "answer", answer });
-  const error = await wait({ service, taskId }).catch((e) => e);
+  const error = await wait({ service, taskId } as TaskInputs).catch((e) => e);
   expect(error).toBeInstanceOf(TaskApiError);
   expect(error.code).toBe("UnexpectedAnswer");
   expect(error.message).toContain(words);
@@ -48,7 +47,7 @@ test("empty bodies until the deadline: a timeout naming the last failure, on tim
   const error = await wait({ service: "clb", taskId, timeoutSeconds: 3 }).catch((e) => e);
   expect(error).toBeInstanceOf(TaskTimeoutError);
   expect(error.message).toContain("no status answer received");
-  expect(error.message).toMatch(/The last status call failed: .*JSON/);
+  expect(error.message).toMatch(/The last status call failed: .*not valid JSON \(empty\)/);
   expect(Date.now() - started).toBeLessThan(3000 + 2000);
 });
 
@@ -58,7 +57,7 @@ test("a huge answer: its text is cut short in results, errors and progress lines
   await emulator.current.addFault({ kind: "answer", answer: { Status: 2, Message: huge, LoadBalancerIds: [] }, count: 1 });
   const lines: string[] = [];
   // A huge pending answer first, then the task's real one.
-  const afterHuge = await wait({ service: "clb", taskId }, { onProgress: (e) => lines.push(formatProgress(e)) }).catch((e) => e);
+  const afterHuge = await wait({ service: "clb", taskId }, { onProgress: (e: ProgressEvent) => lines.push(formatProgress(e)) }).catch((e) => e);
   expect(afterHuge).toBeInstanceOf(TaskFailedError);
   expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(3000);
 

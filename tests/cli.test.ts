@@ -145,7 +145,7 @@ describe("one task", () => {
     const { code, stdout, stderr } = await run(["clb", taskId, "--region", region, "--endpoint", control.url, "--json"], env);
     expect(code).toBe(3);
     expect(stderr).toContain("AuthFailure.SignatureFailure");
-    expect(stderr).toContain("check the SecretKey");
+    expect(stderr).toContain("check that the SecretKey (from env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY) belongs to its SecretId");
     const [entry] = JSON.parse(stdout);
     expect(entry).toMatchObject({ service: "clb", taskId, status: "error", code: "AuthFailure.SignatureFailure", attempts: 1 });
     expect(entry.error).toContain("AuthFailure.SignatureFailure");
@@ -247,7 +247,7 @@ test.concurrent("on a terminal: one line per task redrawn in place, final lines 
   for (const frame of frames) expect(frame.split("\n").slice(0, 2).every((line) => line.startsWith(clearLine))).toBe(true);
   const last = frames[frames.length - 1].split("\n").map((line) => line.replace(clearLine, ""));
   expect(last[0]).toMatch(new RegExp(`^clb task ${done} \\(${region}\\): succeeded \\(Status 0\\) after \\ds, \\d+ status calls$`));
-  expect(last[1]).toMatch(new RegExp(`^clb task ${failed} \\(${region}\\): failed \\(Status 1\\): quota exceeded after \\ds, \\d+ status calls$`));
+  expect(last[1]).toMatch(new RegExp(`^clb task ${failed} \\(${region}\\): failed \\(Status 1\\) after \\ds, \\d+ status calls; reason: quota exceeded$`));
   expect(last[2]).toContain(`clb task ${failed} (${region}) failed: quota exceeded.`);
   expectNoSecrets({ screen });
 });
@@ -280,7 +280,7 @@ describe("usage", () => {
     [["ecs", "ins-1"], '"ecs"'],
     [["clb", "--region", region], "<taskId>"],
     [["redis", "--deal-name", "20261123000001"], "--deal-name"],
-    [["clb", "bad id!", "--region", region], '<taskId>: expected the RequestId string answered by the CLB call (such as "55c85074-3e7f-4c6d-864f-673660d4f8de"), got "bad id!"'],
+    [["clb", "bad id!", "--region", region], '<taskId>: expected the RequestId string answered by the CLB call, such as "55c85074-3e7f-4c6d-864f-673660d4f8de" (letters, digits, "-" and "_", at most 128), got "bad id!"'],
     [["redis", "12a"], "<taskId>"],
     [["clb", "task-1"], "--region"],
     [["clb", "task-1", "--region", region, "--timeout", "5x"], "--timeout"],
@@ -294,14 +294,14 @@ describe("usage", () => {
     expect(code).toBe(64);
     expect(stdout).toBe("");
     expect(stderr).toContain(named);
-    expect(stderr).toContain("Usage: tencentcloud-task-wait clb <taskId>...");
+    expect(stderr).toContain("Usage: tencentcloud-task-wait <service> <taskId>...");
   });
 
   test.concurrent("--help: the usage and the exit statuses on stdout", async () => {
     const { code, stdout, stderr } = await run(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    expect(stdout).toContain("Usage: tencentcloud-task-wait clb <taskId>...");
+    expect(stdout).toContain("Usage: tencentcloud-task-wait <service> <taskId>...");
     expect(stdout).toContain("64 > 3 > 2 > 1 > 0");
   });
 

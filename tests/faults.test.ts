@@ -1,8 +1,9 @@
 import { startEmulator, type FaultSpec, type RunningEmulator } from "../emulator";
 import { TaskApiError, TaskFailedError, TaskTimeoutError } from "../provider/errors";
-import { checkTaskInputs, toTaskSpec, type TaskInputs } from "../provider/inputs";
-import { runWait, type WaitRuntime } from "../provider/waiter";
-import { credentials, freshRuntime } from "./support/emulator";
+import type { TaskInputs } from "../provider/inputs";
+import type { WaitRuntime } from "../provider/runtime";
+import type { WaitOptions } from "../provider/wait";
+import { credentials, freshRuntime, waitOn } from "./support/emulator";
 import { expectNoSecrets } from "./support/secrets";
 
 /**
@@ -32,16 +33,15 @@ async function plan(emulator: RunningEmulator, random: () => number): Promise<Pl
       const durationMs = kind === "timeout" ? 60_000 : 300 + Math.floor(random() * 2200);
       const { taskId } = await emulator.createTask({ service, durationMs, outcome, message: `planned ${outcome}` } as never);
       const expected: Outcome = kind === "timeout" ? "timeout" : outcome === "succeeded" ? "succeeded" : "failed";
-      return { inputs: { service, taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: kind === "timeout" ? SHORT_TIMEOUT : 30 }, expected };
+      return { inputs: { service, taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: kind === "timeout" ? SHORT_TIMEOUT : 30 } as TaskInputs, expected };
     }),
   );
 }
 
 async function observe(planned: Planned, runtime: WaitRuntime): Promise<{ outcome: Outcome; elapsedMs: number; error?: unknown }> {
   const started = Date.now();
-  const { inputs } = checkTaskInputs(planned.inputs as unknown as Record<string, unknown>);
   try {
-    const result = await runWait(toTaskSpec(inputs), { credentials }, runtime);
+    const result = await waitOn(runtime, { ...planned.inputs, credentials } as WaitOptions);
     return { outcome: result.status, elapsedMs: Date.now() - started };
   } catch (error) {
     const outcome: Outcome =
@@ -115,7 +115,7 @@ test("burst: the API answers nothing but errors for 10 s, then recovers; every w
     const started = Date.now();
     const observed = await Promise.all(
       tasks.map(({ taskId }, i) =>
-        observe({ inputs: { service: i % 2 ? "clb" : "redis", taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: 60 }, expected: "succeeded" }, runtime),
+        observe({ inputs: { service: i % 2 ? "clb" : "redis", taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: 60 } as TaskInputs, expected: "succeeded" }, runtime),
       ),
     );
     expect(observed.map((o) => o.outcome)).toEqual(tasks.map(() => "succeeded"));

@@ -1,7 +1,15 @@
-import { checkTaskInputs, parseEndpoint, UNKNOWN } from "../provider/inputs";
+import { parseEndpoint } from "../provider/endpoint";
+import { parseTaskInputs, UNKNOWN, type InputDefaults } from "../provider/inputs";
+import { environmentDefaults } from "../provider/wait";
 import { BAD_INPUTS as bad, clb, clbTask, redis } from "./support/badInputs";
 
-describe("checkTaskInputs", () => {
+/** The inputs as recorded and the failures: what Check answers; defaults as outside Pulumi, with nothing set. */
+function checkTaskInputs(raw: Record<string, unknown>, defaults: InputDefaults = environmentDefaults({})) {
+  const { inputs, failures } = parseTaskInputs(raw, defaults);
+  return { inputs, failures };
+}
+
+describe("parseTaskInputs", () => {
   test("valid inputs pass with defaults applied", () => {
     expect(checkTaskInputs(clb)).toEqual({
       inputs: { ...clb, timeoutSeconds: 1800, failOnTaskFailure: true },
@@ -15,10 +23,10 @@ describe("checkTaskInputs", () => {
   });
 
   test("region and endpoint defaults come from stack config or environment, inputs win", () => {
-    const { inputs, failures } = checkTaskInputs({ service: "clb", taskId: clbTask }, { region: "ap-beijing", domain: "intl.tencentcloudapi.com" });
+    const { inputs, failures } = checkTaskInputs({ service: "clb", taskId: clbTask }, { region: () => "ap-beijing", domain: "intl.tencentcloudapi.com" });
     expect(failures).toEqual([]);
     expect(inputs).toMatchObject({ region: "ap-beijing", endpoint: "clb.intl.tencentcloudapi.com" });
-    expect(checkTaskInputs({ ...clb, endpoint: "http://127.0.0.1:9000" }, { region: "ap-beijing", domain: "x.com" }).inputs).toMatchObject({
+    expect(checkTaskInputs({ ...clb, endpoint: "http://127.0.0.1:9000" }, { region: () => "ap-beijing", domain: "x.com" }).inputs).toMatchObject({
       region: "ap-guangzhou",
       endpoint: "http://127.0.0.1:9000",
     });
@@ -46,12 +54,13 @@ describe("checkTaskInputs", () => {
 
 describe("parseEndpoint", () => {
   test.each([
-    ["clb.intl.tencentcloudapi.com", { protocol: "https://", host: "clb.intl.tencentcloudapi.com", loopback: false }],
-    ["https://clb.ap-shanghai-fsi.tencentcloudapi.com", { protocol: "https://", host: "clb.ap-shanghai-fsi.tencentcloudapi.com", loopback: false }],
-    ["http://127.0.0.1:9000", { protocol: "http://", host: "127.0.0.1:9000", loopback: true }],
-    ["http://localhost:9000/", { protocol: "http://", host: "localhost:9000", loopback: true }],
-    ["http://[::1]:9000", { protocol: "http://", host: "[::1]:9000", loopback: true }],
-    ["127.0.0.1:9000", { protocol: "https://", host: "127.0.0.1:9000", loopback: true }],
+    ["clb.intl.tencentcloudapi.com", { protocol: "https:", host: "clb.intl.tencentcloudapi.com", loopback: false }],
+    ["https://clb.ap-shanghai-fsi.tencentcloudapi.com", { protocol: "https:", host: "clb.ap-shanghai-fsi.tencentcloudapi.com", loopback: false }],
+    ["http://127.0.0.1:9000", { protocol: "http:", host: "127.0.0.1:9000", loopback: true }],
+    ["http://localhost:9000/", { protocol: "http:", host: "localhost:9000", loopback: true }],
+    ["http://[::1]:9000", { protocol: "http:", host: "[::1]:9000", loopback: true }],
+    ["127.0.0.1:9000", { protocol: "https:", host: "127.0.0.1:9000", loopback: true }],
+    ["https://localhost:8443", { protocol: "https:", host: "localhost:8443", loopback: true }],
   ])("%s", (value, expected) => {
     expect(parseEndpoint(value)).toEqual(expected);
   });

@@ -51,7 +51,7 @@ describe("TaskCompletion provider against the emulator", () => {
   test("create of a failed task: an error carrying the reason, task id, status and RequestId; no resource", async () => {
     const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 0, outcome: "failed", message: "param maxmemory-policy invalid" });
     const error = await up({ service: "redis", taskId }).catch((e) => e);
-    expect(error.message).toMatch(new RegExp(`redis task ${taskId} failed: param maxmemory-policy invalid\\. Status "failed", last RequestId [0-9a-f-]{36}`));
+    expect(error.message).toMatch(new RegExp(`redis task ${taskId} failed: param maxmemory-policy invalid\\. Status failed, wanted Status succeed; last RequestId [0-9a-f-]{36}`));
     expect(error.id).toBeUndefined();
   });
 

@@ -1,8 +1,9 @@
+import { ApiAnswerError, isThrottled } from "../provider/callFailures";
 import { SharedCalls } from "../provider/sharedCalls";
 import { Throttle } from "../provider/throttle";
 import { VirtualClock } from "./support/virtualClock";
 
-const throttled = () => Object.assign(new Error("Your current request times equals to `21` in a second"), { code: "RequestLimitExceeded" });
+const throttled = () => new ApiAnswerError("RequestLimitExceeded", "Your current request times equals to `21` in a second", "r-1");
 
 /** Most requests in any window of `windowMs` (inclusive at both ends). */
 function busiestWindow(times: number[], windowMs = 1000): number {
@@ -17,10 +18,11 @@ function busiestWindow(times: number[], windowMs = 1000): number {
 describe("Throttle on virtual time", () => {
   test("500 waits asking at once: evenly spaced, never more than the budget in any second", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 15, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 15 };
     const sent: number[] = [];
     const all = Promise.all(
-      Array.from({ length: 500 }, () => throttle.run("k", new AbortController().signal, async () => void sent.push(clock.now()))),
+      Array.from({ length: 500 }, () => throttle.run(k, new AbortController().signal, async () => void sent.push(clock.now()))),
     );
     await clock.run(all);
     expect(sent).toHaveLength(500);
@@ -31,11 +33,12 @@ describe("Throttle on virtual time", () => {
 
   test("fair: requests leave in the order they asked, so no wait starves", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 10, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 10 };
     const order: number[] = [];
     // 20 waits, each asking 5 times in a row: round robin is the only fair order.
     const wait = async (id: number) => {
-      for (let i = 0; i < 5; i++) await throttle.run("k", new AbortController().signal, async () => void order.push(id));
+      for (let i = 0; i < 5; i++) await throttle.run(k, new AbortController().signal, async () => void order.push(id));
     };
     await clock.run(Promise.all(Array.from({ length: 20 }, (_, id) => wait(id))));
     for (let round = 0; round < 5; round++) {
@@ -45,10 +48,11 @@ describe("Throttle on virtual time", () => {
 
   test("separate keys have separate budgets", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 5, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 5 };
     const sent: Record<string, number[]> = { a: [], b: [] };
     const burst = (key: string) =>
-      Array.from({ length: 10 }, () => throttle.run(key, new AbortController().signal, async () => void sent[key].push(clock.now())));
+      Array.from({ length: 10 }, () => throttle.run({ key, requestsPerSecond: k.requestsPerSecond }, new AbortController().signal, async () => void sent[key].push(clock.now())));
     await clock.run(Promise.all([...burst("a"), ...burst("b")]));
     expect(busiestWindow(sent.a)).toBe(5);
     expect(busiestWindow(sent.b)).toBe(5);
@@ -57,32 +61,35 @@ describe("Throttle on virtual time", () => {
 
   test("RequestLimitExceeded halves the rate (once per burst); successes restore it gradually", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 16, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 16 };
     const signal = new AbortController().signal;
-    await clock.run(Promise.all(Array.from({ length: 3 }, () => throttle.run("k", signal, () => Promise.reject(throttled())).catch(() => undefined))));
+    await clock.run(Promise.all(Array.from({ length: 3 }, () => throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined))));
     expect(throttle.rateOf("k")).toBe(8);
     // Restored by +1/s per 20 successes: 160 successes bring it back to the budget.
-    await clock.run(Promise.all(Array.from({ length: 160 }, () => throttle.run("k", signal, async () => undefined))));
+    await clock.run(Promise.all(Array.from({ length: 160 }, () => throttle.run(k, signal, async () => undefined))));
     expect(throttle.rateOf("k")).toBeCloseTo(16);
   });
 
   test("throttled for a long time, the rate stays at a quarter of the budget", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 16, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 16 };
     const signal = new AbortController().signal;
-    await clock.run(Promise.all(Array.from({ length: 60 }, () => throttle.run("k", signal, () => Promise.reject(throttled())).catch(() => undefined))));
+    await clock.run(Promise.all(Array.from({ length: 60 }, () => throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined))));
     expect(clock.now()).toBeGreaterThan(5000);
     expect(throttle.rateOf("k")).toBe(4);
   });
 
   test("an abort while queued rejects at once and frees the place", async () => {
     const clock = new VirtualClock();
-    const throttle = new Throttle({ requestsPerSecond: 1, clock });
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 1 };
     const controller = new AbortController();
     const ran: string[] = [];
-    const first = throttle.run("k", new AbortController().signal, async () => void ran.push("first"));
-    const second = throttle.run("k", controller.signal, async () => void ran.push("second")).catch((e) => e);
-    const third = throttle.run("k", new AbortController().signal, async () => void ran.push("third"));
+    const first = throttle.run(k, new AbortController().signal, async () => void ran.push("first"));
+    const second = throttle.run(k, controller.signal, async () => void ran.push("second")).catch((e) => e);
+    const third = throttle.run(k, new AbortController().signal, async () => void ran.push("third"));
     controller.abort(new Error("gave up"));
     await clock.run(Promise.all([first, second, third]));
     expect(await second).toEqual(new Error("gave up"));

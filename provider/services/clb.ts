@@ -1,36 +1,19 @@
-import * as clbApi from "tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_client";
-import type { DescribeTaskStatusRequest, DescribeTaskStatusResponse } from "tencentcloud-sdk-nodejs/tencentcloud/services/clb/v20180317/clb_models";
-import type { TaskState } from "../task";
-import { UnexpectedAnswerError, requestIdOf, text, type ServiceAdapter } from "./adapter";
+import { declareService } from "./adapter";
+import { idOrDealName, stringId } from "./ids";
 
-const STATES = new Map<unknown, TaskState>([
-  [0, "succeeded"],
-  [1, "failed"],
-  [2, "pending"],
-]);
+/** A CLB wait: the RequestId of any asynchronous CLB call (listeners, rules, real servers), or its order id. */
+export type ClbTask = { service: "clb"; taskId: string } | { service: "clb"; dealName: string };
 
-/** CLB `DescribeTaskStatus`: Status 0 succeeded, 1 failed, 2 in progress. */
-export const clb: ServiceAdapter<DescribeTaskStatusRequest, DescribeTaskStatusResponse> = {
+export const clb = declareService<ClbTask>({
   service: "clb",
+  title: "CLB",
+  product: "clb",
+  version: "2018-03-17",
   action: "DescribeTaskStatus",
-  host: "clb.tencentcloudapi.com",
   regionRequired: true,
-  newClient: (config) => new clbApi.Client(config),
-  toRequest: (task) => (task.taskId !== undefined ? { TaskId: String(task.taskId) } : { DealName: task.dealName }),
-  normalize(response) {
-    const requestId = requestIdOf(response);
-    const status: unknown = response.Status;
-    const state = STATES.get(status);
-    if (state === undefined) {
-      throw new UnexpectedAnswerError(this.action, `an unexpected Status ${JSON.stringify(status)} (known: 0, 1, 2)`, requestId);
-    }
-    const ids: unknown = response.LoadBalancerIds;
-    return {
-      state,
-      rawStatus: status as number,
-      message: text(response.Message),
-      loadBalancerIds: Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : undefined,
-      requestId,
-    };
-  },
-};
+  rateLimit: 20,
+  id: idOrDealName(
+    stringId({ param: "TaskId", noun: "task", origin: "the RequestId string answered by the CLB call", example: "55c85074-3e7f-4c6d-864f-673660d4f8de" }),
+  ),
+  rule: { status: "Status", pending: [2], success: [0], failure: [1], message: "Message", details: { loadBalancerIds: "LoadBalancerIds" } },
+});

@@ -1,44 +1,29 @@
-import * as redisApi from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/v20180412/redis_client";
-import type { DescribeTaskInfoRequest, DescribeTaskInfoResponse } from "tencentcloud-sdk-nodejs/tencentcloud/services/redis/v20180412/redis_models";
-import type { TaskState } from "../task";
-import { UnexpectedAnswerError, requestIdOf, text, type ServiceAdapter } from "./adapter";
+import { declareService } from "./adapter";
+import { integerId } from "./ids";
 
-/** Compared case-insensitively: one version of the documentation writes `Error`. */
-const STATES = new Map<string, TaskState>([
-  ["preparing", "pending"],
-  ["running", "pending"],
-  ["succeed", "succeeded"],
-  ["failed", "failed"],
-  ["error", "failed"],
-]);
+/** A Redis wait: the TaskId answered by a Redis call (ModifyInstanceParams, UpgradeInstance, ...). */
+export interface RedisTask {
+  service: "redis";
+  taskId: number | string;
+}
 
-/** Redis `DescribeTaskInfo`: preparing / running, then succeed, failed or error. */
-export const redis: ServiceAdapter<DescribeTaskInfoRequest, DescribeTaskInfoResponse> = {
+/** Status values compared ignoring case: one version of the documentation writes `Error`. */
+export const redis = declareService<RedisTask>({
   service: "redis",
+  title: "Redis",
+  product: "redis",
+  version: "2018-04-12",
   action: "DescribeTaskInfo",
-  host: "redis.tencentcloudapi.com",
   regionRequired: false,
-  newClient: (config) => new redisApi.Client(config),
-  toRequest: (task) => ({ TaskId: Number(task.taskId) }),
-  normalize(response) {
-    const requestId = requestIdOf(response);
-    const status: unknown = response.Status;
-    const state = typeof status === "string" ? STATES.get(status.toLowerCase()) : undefined;
-    if (state === undefined) {
-      throw new UnexpectedAnswerError(
-        this.action,
-        `an unexpected Status ${JSON.stringify(status)} (known: preparing, running, succeed, failed, error)`,
-        requestId,
-      );
-    }
-    return {
-      state,
-      rawStatus: status as string,
-      message: text(response.TaskMessage),
-      instanceId: text(response.InstanceId),
-      taskType: text(response.TaskType),
-      startTime: text(response.StartTime),
-      requestId,
-    };
+  rateLimit: 20,
+  id: integerId({ param: "TaskId", noun: "task", origin: "the TaskId answered by the Redis call" }),
+  rule: {
+    status: "Status",
+    pending: ["preparing", "running"],
+    success: ["succeed"],
+    failure: ["failed", "error"],
+    ignoreCase: true,
+    message: "TaskMessage",
+    details: { instanceId: "InstanceId", taskType: "TaskType", startTime: "StartTime" },
   },
-};
+});

@@ -1,6 +1,39 @@
 import { formatProgress, isRoutine, type ProgressEvent } from "../../provider/progress";
 import { statusLine, type Wait } from "./report";
 
+/** Where the command writes: stdout or stderr, as long as someone reads it. */
+export interface Output {
+  write(text: string): void;
+  readonly isTTY: boolean;
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/**
+ * A standard stream that stops being written to once its reader has gone away (`| head`, a log
+ * collector that exited): the EPIPE is not the tasks' failure, so the waits go on quietly.
+ */
+export function outputOf(stream: NodeJS.WriteStream): Output {
+  let closed = false;
+  stream.on("error", () => {
+    closed = true;
+  });
+  return {
+    write: (text) => {
+      if (!closed && !stream.destroyed) stream.write(text);
+    },
+    get isTTY() {
+      return stream.isTTY === true;
+    },
+    get columns() {
+      return stream.columns || 80;
+    },
+    get rows() {
+      return stream.rows || 24;
+    },
+  };
+}
+
 /** Where progress goes while tasks are waited for. */
 export interface Display {
   progress(event: ProgressEvent): void;
@@ -10,7 +43,7 @@ export interface Display {
 
 /** For logs and pipes: one line per progress event. */
 export class ProgressLog implements Display {
-  constructor(private readonly out: NodeJS.WritableStream) {}
+  constructor(private readonly out: Output) {}
 
   progress(event: ProgressEvent): void {
     if (!isRoutine(event)) this.out.write(`${formatProgress(event)}\n`);
@@ -25,7 +58,7 @@ export class StatusBoard implements Display {
   private readonly ticker: NodeJS.Timeout;
 
   constructor(
-    private readonly out: NodeJS.WriteStream,
+    private readonly out: Output,
     private readonly waits: Wait[],
   ) {
     this.render();
@@ -33,8 +66,8 @@ export class StatusBoard implements Display {
   }
 
   /** Whether `out` can show one line per task: a terminal tall enough for all of them. */
-  static fits(out: NodeJS.WriteStream, tasks: number): boolean {
-    return out.isTTY === true && tasks < (out.rows || 24);
+  static fits(out: Output, tasks: number): boolean {
+    return out.isTTY && tasks < out.rows;
   }
 
   progress(): void {
@@ -48,7 +81,7 @@ export class StatusBoard implements Display {
 
   private render(): void {
     // A line that wrapped would take two rows and throw the cursor movement off.
-    const width = (this.out.columns || 80) - 1;
+    const width = this.out.columns - 1;
     const now = performance.now();
     const lines = this.waits.map((wait) => {
       const line = statusLine(wait, now);

@@ -1,7 +1,8 @@
 import { TaskApiError, TaskError, TaskFailedError, TaskTimeoutError, formatDuration } from "../../provider/errors";
 import type { TaskSpec } from "../../provider/inputs";
 import { formatProgress, type ProgressEvent } from "../../provider/progress";
-import { describeTask, type TaskResult } from "../../provider/task";
+import type { TaskResult } from "../../provider/task";
+import { printable } from "../../provider/text";
 
 /** One task being waited for, as the command tracks it. */
 export interface Wait {
@@ -17,7 +18,8 @@ export interface Wait {
 export type Outcome = { result: TaskResult } | { error: unknown };
 
 export function newWait(task: TaskSpec): Wait {
-  return { task, startedAt: performance.now(), latest: { kind: "started", task, timeoutSeconds: task.timeoutSeconds } };
+  const { ref, label } = task.query;
+  return { task, startedAt: performance.now(), latest: { kind: "started", task: ref, label, timeoutSeconds: task.timeoutSeconds } };
 }
 
 export const EXIT_SUCCEEDED = 0;
@@ -41,10 +43,7 @@ export function jsonEntry(task: TaskSpec, outcome: Outcome): object {
   if (error instanceof TaskFailedError) return error.result;
   const known = error instanceof TaskError ? error : undefined;
   return {
-    service: task.service,
-    taskId: task.taskId,
-    dealName: task.dealName,
-    region: task.region,
+    ...task.query.ref,
     status: error instanceof TaskTimeoutError ? "timeout" : "error",
     rawStatus: known?.last?.rawStatus,
     attempts: known?.attempts,
@@ -55,11 +54,19 @@ export function jsonEntry(task: TaskSpec, outcome: Outcome): object {
   };
 }
 
-/** For a task that did not succeed: the engine's message, which says what to check, and how to go on. */
+/** For a task that did not succeed: the engine's message, which says why and what to check, and how to go on. */
 export function failureLine(outcome: Outcome): string | undefined {
   if (!("error" in outcome)) return undefined;
-  const advice = outcome.error instanceof TaskTimeoutError ? " Run the same command again to keep waiting, or raise --timeout." : "";
-  return `${messageOf(outcome.error)}${advice}`;
+  const { error } = outcome;
+  const advice =
+    error instanceof TaskTimeoutError
+      ? " Run the same command again to keep waiting, or raise --timeout."
+      : error instanceof TaskFailedError
+        ? " Fix the cause and start a new task: waiting on this one again will not change its outcome."
+        : error instanceof TaskApiError
+          ? " Nothing about the task is known; fix the cause above and run the same command again."
+          : "";
+  return `${messageOf(error)}${advice}`;
 }
 
 /** The task's line on a terminal: its latest progress, or how it ended without finishing. */
@@ -67,9 +74,9 @@ export function statusLine(wait: Wait, now: number): string {
   const outcome = wait.outcome;
   if (outcome && "error" in outcome && !(outcome.error instanceof TaskFailedError)) {
     const { error } = outcome;
-    const how = error instanceof TaskTimeoutError ? "timed out" : `stopped by ${error instanceof TaskApiError && error.code ? error.code : "an error"}`;
+    const how = error instanceof TaskTimeoutError ? "timed out" : `stopped by ${error instanceof TaskApiError ? error.code : "an error"}`;
     const after = error instanceof TaskError ? ` after ${formatDuration(error.waitedSeconds)}` : "";
-    return `${describeTask(wait.task)}: ${how}${after}`;
+    return printable(`${wait.task.query.label}: ${how}${after}`);
   }
   // The engine reports every status answer; the clock between answers is ours.
   const latest = wait.latest.kind === "status" && !outcome ? { ...wait.latest, elapsedMs: now - wait.startedAt } : wait.latest;
@@ -77,5 +84,5 @@ export function statusLine(wait: Wait, now: number): string {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return printable(error instanceof Error ? error.message : String(error));
 }

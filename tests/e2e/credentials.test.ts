@@ -64,7 +64,7 @@ test("a wrong key: a clear AuthFailure after one request, naming where the crede
   const { error } = await up(host);
   expect(error).toBeInstanceOf(HostCallError);
   expect(error!.message).toContain("AuthFailure.SignatureFailure");
-  expect(error!.message).toContain("check the SecretKey");
+  expect(error!.message).toContain("check that the SecretKey (from stack config tencentcloud:secretId / tencentcloud:secretKey) belongs to its SecretId");
   expect(error!.message).toContain("stack config tencentcloud:secretId / tencentcloud:secretKey");
   expect((await emulator.current.stats()).actions.DescribeTaskStatus.received).toBe(1);
   expectNoSecrets({ error }, [...secrets, wrongKey]);

@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 /** The inputs a program registers for one TaskCompletion, `__provider` included. */
-async function inputsOf(args: Omit<TaskCompletionArgs, "endpoint">): Promise<Props> {
-  const [resource] = await runProgram(() => new TaskCompletion("wait", { endpoint: emulator.current.url, ...args }));
+async function inputsOf(args: TaskCompletionArgs): Promise<Props> {
+  const [resource] = await runProgram(() => new TaskCompletion("wait", { ...args, endpoint: emulator.current.url }));
   return resource.inputs;
 }
 
@@ -39,7 +39,7 @@ test("a failed task fails the step with its reason and task id; nothing is recor
   const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 500, outcome: "failed", message: "Listener port 443 conflicts with lbl-0042" });
   const error = await createFails(await inputsOf({ service: "clb", taskId }));
   expect(error.message).toContain(`clb task ${taskId} (ap-guangzhou) failed: Listener port 443 conflicts with lbl-0042`);
-  expect(error.message).toMatch(/Status 1, last RequestId [0-9a-f-]{36}/);
+  expect(error.message).toMatch(/Status 1, wanted Status 0; last RequestId [0-9a-f-]{36}/);
   expect(error.initFailed).toBeUndefined();
 });
 

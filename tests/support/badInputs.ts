@@ -4,7 +4,7 @@ export const redis = { service: "redis", taskId: 18215 };
 
 /** Each row: a name, the inputs, the property the failure must name, words the reason must contain. */
 export const BAD_INPUTS: [string, Record<string, unknown>, string, string][] = [
-  ["service missing", { taskId: clbTask, region: "ap-guangzhou" }, "service", `"clb" or "redis"`],
+  ["service missing", { taskId: clbTask, region: "ap-guangzhou" }, "service", "one of clb, redis"],
   ["service unknown", { ...clb, service: "elb" }, "service", `got "elb"`],
   ["service upper case", { ...clb, service: "CLB" }, "service", `got "CLB"`],
   ["service not a string", { ...clb, service: 7 }, "service", "got 7"],
@@ -14,9 +14,12 @@ export const BAD_INPUTS: [string, Record<string, unknown>, string, string][] = [
   ["clb taskId with spaces", { ...clb, taskId: "55c85074 3e7f" }, "taskId", "RequestId string"],
   ["clb taskId empty", { ...clb, taskId: "" }, "taskId", "RequestId string"],
   ["clb dealName empty", { service: "clb", dealName: " ", region: "ap-guangzhou" }, "dealName", "non-empty"],
+  ["clb dealName with an escape sequence", { service: "clb", dealName: "2019\u001b[2J", region: "ap-guangzhou" }, "dealName", "no spaces"],
+  ["clb dealName of a megabyte", { service: "clb", dealName: "1".repeat(1_000_000), region: "ap-guangzhou" }, "dealName", "at most 128"],
+  ["clb dealName with surrounding spaces", { service: "clb", dealName: " 20191122000001 ", region: "ap-guangzhou" }, "dealName", "no spaces"],
   ["clb without region", { service: "clb", taskId: clbTask }, "region", "TENCENTCLOUD_REGION"],
   ["redis without taskId", { service: "redis" }, "taskId", "required for redis"],
-  ["redis with dealName", { ...redis, dealName: "x" }, "dealName", "only clb"],
+  ["redis with dealName", { ...redis, dealName: "x" }, "dealName", "only clb, eip take it"],
   ["redis taskId zero", { ...redis, taskId: 0 }, "taskId", "positive integer"],
   ["redis taskId negative", { ...redis, taskId: -5 }, "taskId", "positive integer"],
   ["redis taskId fraction", { ...redis, taskId: 1.5 }, "taskId", "positive integer"],
@@ -34,7 +37,7 @@ export const BAD_INPUTS: [string, Record<string, unknown>, string, string][] = [
   ["triggers not an array", { ...clb, triggers: "v2" }, "triggers", "an array"],
   ["plain http to a remote host", { ...clb, endpoint: "http://clb.tencentcloudapi.com" }, "endpoint", "loopback"],
   ["endpoint with a path", { ...clb, endpoint: "https://clb.tencentcloudapi.com/v3" }, "endpoint", "only a scheme, host and port"],
-  ["endpoint with credentials", { ...clb, endpoint: "https://user:pw@clb.tencentcloudapi.com" }, "endpoint", "only a scheme"],
+  ["endpoint with credentials", { ...clb, endpoint: "https://user:pw@clb.tencentcloudapi.com" }, "endpoint", "user info"],
   ["endpoint ftp", { ...clb, endpoint: "ftp://clb.tencentcloudapi.com" }, "endpoint", "https://"],
   ["endpoint not a host", { ...clb, endpoint: "clb tencentcloudapi com" }, "endpoint", "expected a host"],
   ["endpoint not a string", { ...clb, endpoint: 443 }, "endpoint", "a string"],

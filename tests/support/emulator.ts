@@ -1,9 +1,6 @@
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { systemClock } from "../../provider/clock";
-import type { TaskObservation } from "../../provider/task";
-import { SharedCalls } from "../../provider/sharedCalls";
-import { Throttle } from "../../provider/throttle";
-import type { WaitRuntime } from "../../provider/waiter";
+import { newRuntime, type WaitRuntime } from "../../provider/runtime";
+import { parseWaitOptions, runWait, type WaitOptions } from "../../provider/wait";
 
 export const credentials = DEFAULT_CREDENTIAL;
 /** Credentials in the environment variables the SDK's chain reads. */
@@ -26,11 +23,11 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly current: 
 
 /** A fresh throttle and call-sharing table, so that one test's budget never slows another's. */
 export function freshRuntime(overrides: Partial<WaitRuntime> = {}): WaitRuntime {
-  return {
-    clock: systemClock,
-    throttle: new Throttle({ requestsPerSecond: 15 }),
-    sharedCalls: new SharedCalls<TaskObservation>(),
-    requestTimeoutMs: 2000,
-    ...overrides,
-  };
+  return newRuntime({ requestTimeoutMs: 2000, ...overrides });
+}
+
+/** `waitForTask` on a runtime of the test's own: the same parsing and the same wait. */
+export function waitOn(runtime: WaitRuntime, options: WaitOptions) {
+  const { spec, run } = parseWaitOptions(options);
+  return runWait(spec, run, runtime);
 }

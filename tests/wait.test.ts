@@ -1,20 +1,21 @@
 import * as http from "node:http";
 import type { FaultKind } from "../emulator";
-import { TaskAbortedError, TaskApiError, TaskFailedError, TaskInputError, TaskTimeoutError } from "../provider/errors";
-import { checkTaskInputs, toTaskSpec, type TaskInputs } from "../provider/inputs";
+import { TaskAbortedError, TaskApiError, TaskCredentialError, TaskFailedError, TaskInputError, TaskTimeoutError } from "../provider/errors";
+import type { TaskInputs } from "../provider/inputs";
 import { formatProgress, type ProgressEvent } from "../provider/progress";
-import { runWait, waitForTask, type RunOptions, type WaitRuntime } from "../provider/waiter";
-import { credentials, freshRuntime, useEmulator } from "./support/emulator";
+import type { WaitRuntime } from "../provider/runtime";
+import { waitForTask, type WaitOptions } from "../provider/wait";
+import { credentials, freshRuntime, useEmulator, waitOn } from "./support/emulator";
 import { SESSION_TOKEN, expectNoSecrets } from "./support/secrets";
 
 const emulator = useEmulator();
 const region = "ap-guangzhou";
 
-/** Waits through the real SDK against the emulator, on a fresh throttle. */
-function wait(inputs: TaskInputs, options: RunOptions = {}, runtime: WaitRuntime = freshRuntime()) {
-  const { inputs: checked, failures } = checkTaskInputs({ endpoint: emulator.current.url, ...inputs });
-  if (failures.length > 0) throw new TaskInputError(failures);
-  return runWait(toTaskSpec(checked), { credentials, ...options }, runtime);
+type Extra = Pick<WaitOptions, "credentials" | "signal" | "onProgress">;
+
+/** `waitForTask` through the real SDK against the emulator, on a fresh throttle. */
+function wait(inputs: TaskInputs, options: Extra = {}, runtime: WaitRuntime = freshRuntime()) {
+  return waitOn(runtime, { endpoint: emulator.current.url, credentials, ...inputs, ...options } as WaitOptions);
 }
 
 async function requestsSeen(action = "DescribeTaskStatus"): Promise<number> {
@@ -52,11 +53,11 @@ describe("waiting through the real SDK against the emulator", () => {
   ] as const)("%s task ending %s: TaskFailedError with the task's own reason, id, raw status and RequestId", async (service, outcome, rawStatus) => {
     const message = "listener port 80 already in use";
     const { taskId } = await emulator.current.createTask({ service, durationMs: 300, outcome, message } as never);
-    const error = await wait({ service, taskId, region }).catch((e) => e);
+    const error = await wait({ service, taskId, region } as TaskInputs).catch((e) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
     expect(error.message).toContain(message);
     expect(error.message).toContain(String(taskId));
-    expect(error.message).toContain(`Status ${JSON.stringify(rawStatus)}`);
+    expect(error.message).toContain(`Status ${rawStatus}, wanted Status`);
     expect(error.message).toContain(error.requestId);
     expect(error).toMatchObject({ service, taskId, result: { status: "failed", rawStatus, message } });
   });
@@ -72,8 +73,10 @@ describe("waiting through the real SDK against the emulator", () => {
     const error = await wait({ service: "clb", taskId, region, timeoutSeconds: 2 }).catch((e) => e);
     const took = Date.now() - started;
     expect(error).toBeInstanceOf(TaskTimeoutError);
-    expect(took).toBeGreaterThanOrEqual(1500);
-    expect(took).toBeLessThan(2000 + 500);
+    // Never declared before the deadline: the last call goes out at it, and its answer decides.
+    expect(took).toBeGreaterThanOrEqual(2000);
+    expect(error.waitedSeconds).toBeGreaterThanOrEqual(2);
+    expect(took).toBeLessThan(2000 + 1000);
     expect(error.message).toContain("last status in progress (Status 2)");
     expect(error.last).toMatchObject({ state: "pending", rawStatus: 2 });
   });
@@ -124,6 +127,8 @@ describe("waiting through the real SDK against the emulator", () => {
     const error = await wait({ service: "clb", taskId, region }, { credentials: { ...credentials, secretKey: "wrong-key-0000000000000000000000" } }).catch((e) => e);
     expect(error).toMatchObject({ code: "AuthFailure.SignatureFailure" });
     expect(error.message).toContain("the credentials option");
+    // The advice names where the key came from, not settings the user did not use.
+    expect(error.message).not.toContain("TENCENTCLOUD_SECRET_KEY");
     expectNoSecrets({ error }, ["wrong-key-0000000000000000000000"]);
     expect(await requestsSeen()).toBe(1);
   });
@@ -209,6 +214,7 @@ describe("waitForTask (public entry)", () => {
     process.env.HOME = "/nonexistent";
     try {
       const error = await waitForTask({ service: "redis", taskId: 1, endpoint: emulator.current.url }).catch((e) => e);
+      expect(error).toBeInstanceOf(TaskCredentialError);
       expect(error).toBeInstanceOf(TaskApiError);
       expect(error.code).toBe("NoCredentials");
       expect(error.message).toContain("tencentcloud:secretId");

@@ -1,0 +1,17 @@
+import { declareService } from "./adapter";
+import { idOrDealName, integerId } from "./ids";
+
+/** An EIP wait: the TaskId answered by an EIP call (AllocateAddresses and others answer it as a string), or the order id. */
+export type EipTask = { service: "eip"; taskId: number | string } | { service: "eip"; dealName: string };
+
+export const eip = declareService<EipTask>({
+  service: "eip",
+  title: "EIP (VPC)",
+  product: "vpc",
+  version: "2017-03-12",
+  action: "DescribeTaskResult",
+  regionRequired: true,
+  rateLimit: 20,
+  id: idOrDealName(integerId({ param: "TaskId", noun: "task", origin: "the TaskId answered by the EIP call" })),
+  rule: { status: "Result", pending: ["RUNNING"], success: ["SUCCESS"], failure: ["FAILED"] },
+});

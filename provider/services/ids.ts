@@ -1,0 +1,152 @@
+import type { InputFailure, TaskRef } from "../task";
+import type { CommandLineInput } from "./adapter";
+
+/** Pulumi passes this string for values not known yet during preview; they are checked at `up`. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** How a service's task is named in the inputs and in the status request. */
+export interface IdSpec<Ref> {
+  /** The inputs that name the task, with what each is. */
+  inputs: Readonly<Record<string, string>>;
+  /** How the command takes them, where not as one plain string each. */
+  commandLine?: Readonly<Record<string, CommandLineInput>>;
+  /** Raw inputs to a typed reference; no `ref` while a value is unknown (preview) or wrong. */
+  parse(raw: Readonly<Record<string, unknown>>, service: string): IdParse<Ref>;
+  /** The status request's parameters naming the task. */
+  params(ref: Ref): Record<string, unknown>;
+  /** How results and errors report the task. */
+  taskRef(ref: Ref): Pick<TaskRef, "taskId" | "dealName" | "instanceId">;
+  /** "task 55c85074-...", "flow 2871", "deal 20191122000001". */
+  noun(ref: Ref): string;
+}
+
+export interface IdParse<Ref> {
+  /** The inputs as the resource records them (a numeric string taskId becomes a number). */
+  inputs: Record<string, unknown>;
+  failures: InputFailure[];
+  ref?: Ref;
+}
+
+/** What every id is checked against: no spaces, quotes or control characters, and a bounded length. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+
+interface IdDescription {
+  /** The status request's parameter: `TaskId`, `FlowId`, `AsyncRequestId`. */
+  param: string;
+  /** How messages name the task: "task", "flow", "request". */
+  noun: string;
+  /** Where the id comes from, for errors and docs: "the RequestId answered by the CLB call". */
+  origin: string;
+}
+
+/** An integer id (Redis TaskId, SQL Server FlowId, ...), given as a number or a numeric string. */
+export function integerId({ param, noun, origin }: IdDescription): IdSpec<number> {
+  return {
+    inputs: { taskId: `${origin} (an integer; a numeric string is accepted)` },
+    parse(raw, service) {
+      const inputs: Record<string, unknown> = {};
+      const failures: InputFailure[] = [];
+      const value = raw.taskId;
+      if (value === undefined || value === null) {
+        failures.push({ property: "taskId", reason: `required for ${service}: ${origin}` });
+        return { inputs, failures };
+      }
+      if (value === UNKNOWN) return { inputs: { taskId: value }, failures };
+      const id = positiveInteger(value);
+      if (id === undefined) {
+        failures.push({ property: "taskId", reason: `expected a positive integer (a number or a numeric string) for ${service}: ${origin}, got ${show(value)}` });
+        return { inputs, failures };
+      }
+      return { inputs: { taskId: id }, failures, ref: id };
+    },
+    params: (id) => ({ [param]: id }),
+    taskRef: (id) => ({ taskId: id }),
+    noun: (id) => `${noun} ${id}`,
+  };
+}
+
+/** A string id (a RequestId, an AsyncRequestId). With `numbers`, a number is accepted and sent as a string. */
+export function stringId({ param, noun, origin, example, numbers = false }: IdDescription & { example: string; numbers?: boolean }): IdSpec<string> {
+  const form = `${origin}, such as ${JSON.stringify(example)}`;
+  return {
+    inputs: { taskId: `${origin} (a string${numbers ? "; a number is sent as a string" : ""})` },
+    parse(raw, service) {
+      const inputs: Record<string, unknown> = {};
+      const failures: InputFailure[] = [];
+      const value = raw.taskId;
+      if (value === undefined || value === null) {
+        failures.push({ property: "taskId", reason: `required for ${service}: ${form}` });
+        return { inputs, failures };
+      }
+      if (value === UNKNOWN) return { inputs: { taskId: value }, failures };
+      const id = numbers && typeof value === "number" ? positiveInteger(value)?.toString() : value;
+      if (typeof id !== "string" || !ID_PATTERN.test(id)) {
+        failures.push({ property: "taskId", reason: `expected ${form} (letters, digits, "-" and "_", at most 128), got ${show(value)}` });
+        return { inputs, failures };
+      }
+      return { inputs: { taskId: value }, failures, ref: id };
+    },
+    params: (id) => ({ [param]: id }),
+    taskRef: (id) => ({ taskId: id }),
+    noun: (id) => `${noun} ${id}`,
+  };
+}
+
+export type IdOrDeal<Ref> = { id: Ref } | { dealName: string };
+
+/** CLB and EIP: a task is named by its id or, instead, by the order (`DealName`) that started it. */
+export function idOrDealName<Ref>(id: IdSpec<Ref>): IdSpec<IdOrDeal<Ref>> {
+  return {
+    inputs: { ...id.inputs, dealName: "the order id (DealName), instead of taskId" },
+    commandLine: { dealName: { kind: "task" } },
+    parse(raw, service) {
+      const hasId = raw.taskId !== undefined && raw.taskId !== null;
+      const hasDeal = raw.dealName !== undefined && raw.dealName !== null;
+      if (hasId && hasDeal) {
+        const both = { property: "dealName", reason: `give either taskId or dealName for ${service}, not both` };
+        return { inputs: {}, failures: [both, ...id.parse(raw, service).failures] };
+      }
+      if (!hasDeal) {
+        const parsed = id.parse(raw, service);
+        const failures = parsed.failures.map((f) => (hasId ? f : { ...f, reason: `${f.reason} (or give dealName)` }));
+        return { inputs: parsed.inputs, failures, ref: parsed.ref === undefined ? undefined : { id: parsed.ref } };
+      }
+      const dealName = raw.dealName;
+      if (dealName === UNKNOWN) return { inputs: { dealName }, failures: [] };
+      if (typeof dealName !== "string" || !ID_PATTERN.test(dealName)) {
+        const reason = `expected a non-empty order id of letters, digits, "-" and "_" (at most 128, no spaces), got ${show(dealName)}`;
+        return { inputs: {}, failures: [{ property: "dealName", reason }] };
+      }
+      return { inputs: { dealName }, failures: [], ref: { dealName } };
+    },
+    params: (ref) => ("id" in ref ? id.params(ref.id) : { DealName: ref.dealName }),
+    taskRef: (ref) => ("id" in ref ? id.taskRef(ref.id) : { dealName: ref.dealName }),
+    noun: (ref) => ("id" in ref ? id.noun(ref.id) : `deal ${ref.dealName}`),
+  };
+}
+
+function positiveInteger(value: unknown): number | undefined {
+  const text = typeof value === "number" ? String(value) : value;
+  if (typeof text !== "string" || !/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A value as an error message quotes it: short, and with nothing a terminal would obey. */
+export function show(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = `a value of type ${typeof value}`;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Whether a value is, or holds, a value not known yet (preview). */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+  return false;
+}

@@ -1,0 +1,28 @@
+import { declareService } from "./adapter";
+import { integerId } from "./ids";
+
+/** A KeeWiDB wait: the TaskId answered by a KeeWiDB call. */
+export interface KeewidbTask {
+  service: "keewidb";
+  taskId: number | string;
+}
+
+export const keewidb = declareService<KeewidbTask>({
+  service: "keewidb",
+  title: "KeeWiDB",
+  product: "keewidb",
+  version: "2022-03-08",
+  action: "DescribeTaskInfo",
+  regionRequired: true,
+  rateLimit: 20,
+  id: integerId({ param: "TaskId", noun: "task", origin: "the TaskId answered by the KeeWiDB call" }),
+  rule: {
+    status: "Status",
+    pending: ["preparing", "running"],
+    success: ["succeed"],
+    failure: ["failed", "error"],
+    ignoreCase: true,
+    message: "TaskMessage",
+    details: { instanceId: "InstanceId", taskType: "TaskType", startTime: "StartTime" },
+  },
+});
