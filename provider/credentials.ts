@@ -91,8 +91,9 @@ async function identityOf(source: CredentialSource, origin: string): Promise<Ide
     const found = "getCredential" in source ? await (signal ? raceSignal(source.getCredential(), signal) : source.getCredential()) : source;
     return checkCredential(found, origin);
   };
-  // A static pair is checked at once, so that a malformed one fails before any status call.
-  if (!("getCredential" in source)) await current();
+  // Asked once now, so that a missing or malformed credential (or a source that never answers)
+  // is found while the wait looks up its credentials, before any status call.
+  await current();
   return { origin, current };
 }
 

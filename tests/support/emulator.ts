@@ -27,7 +27,7 @@ export function freshRuntime(overrides: Partial<WaitRuntime> = {}): WaitRuntime 
 }
 
 /** `waitForTask` on a runtime of the test's own: the same parsing and the same wait. */
-export function waitOn(runtime: WaitRuntime, options: WaitOptions) {
+export async function waitOn(runtime: WaitRuntime, options: WaitOptions) {
   const { spec, run } = parseWaitOptions(options);
   return runWait(spec, run, runtime);
 }
