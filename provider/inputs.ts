@@ -67,7 +67,7 @@ export interface CheckedInputs {
   spec?: TaskSpec;
 }
 
-export const DEFAULT_TIMEOUT_SECONDS = 1800;
+const DEFAULT_TIMEOUT_SECONDS = 1800;
 export const MAX_TIMEOUT_SECONDS = 86400;
 
 export { UNKNOWN };

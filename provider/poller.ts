@@ -43,7 +43,7 @@ export interface PollOutcome {
  */
 const HEARTBEAT_MS = 15_000;
 /** A call still running this long after the deadline is abandoned. */
-export const DEADLINE_GRACE_MS = 1000;
+const DEADLINE_GRACE_MS = 1000;
 
 /**
  * Polls until the task reaches a terminal state, the deadline passes or `signal` aborts.

@@ -16,10 +16,10 @@ export interface WaitRuntime {
 }
 
 /** Far below the SDK's 60 s: a stalled connection costs one retry, not a minute. */
-export const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** The share of an action's documented limit that this process uses by default: others share the account. */
-export const BUDGET_SHARE = 0.75;
+const BUDGET_SHARE = 0.75;
 
 /** Environment variable setting the budget (requests per second per status action). */
 export const REQUESTS_PER_SECOND_ENV = "TENCENTCLOUD_TASK_REQUESTS_PER_SECOND";

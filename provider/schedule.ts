@@ -28,8 +28,8 @@ export const defaultSchedule: Schedule = ({ attempts, elapsedMs }, random) => {
 };
 
 export const MIN_DELAY_MS = 500;
-export const MAX_DELAY_MS = 30_000;
-export const MAX_CALLS_PER_SECOND = 2;
+const MAX_DELAY_MS = 30_000;
+const MAX_CALLS_PER_SECOND = 2;
 
 /**
  * Backoff after consecutive failed calls: 1 s, 2 s, 4 s, 8 s, then 10 s, each between half and

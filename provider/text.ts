@@ -4,7 +4,7 @@
  */
 
 /** Longest text kept from an answer: failure reasons are stored in state and printed. */
-export const MAX_TEXT = 2000;
+const MAX_TEXT = 2000;
 
 /** Cuts `text` to `max` characters, saying how long it was. */
 export function cut(text: string, max = MAX_TEXT): string {

@@ -149,7 +149,7 @@ function parseJson(flag: string, text: string): unknown {
 const UNIT_SECONDS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600 };
 
 /** "90", "90s", "15m", "1h" to seconds; the range is the engine's to check. */
-export function parseDuration(text: string): number {
+function parseDuration(text: string): number {
   const match = /^(\d{1,9})([smh]?)$/.exec(text);
   if (!match) throw new UsageError(`--timeout: expected a duration such as 90, 90s, 15m or 1h, got ${JSON.stringify(text.slice(0, 40))}`);
   return Number(match[1]) * UNIT_SECONDS[match[2]];

@@ -22,9 +22,9 @@ export function newWait(task: TaskSpec): Wait {
   return { task, startedAt: performance.now(), latest: { kind: "started", task: ref, label, timeoutSeconds: task.timeoutSeconds } };
 }
 
-export const EXIT_SUCCEEDED = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_TIMEOUT = 2;
+const EXIT_SUCCEEDED = 0;
+const EXIT_FAILED = 1;
+const EXIT_TIMEOUT = 2;
 export const EXIT_ERROR = 3;
 export const EXIT_USAGE = 64;
 
