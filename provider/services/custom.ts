@@ -37,7 +37,18 @@ const MAX_VALUE_LENGTH = 128;
 /** Unknown limits are taken to be the common one. */
 const RATE_LIMIT = 20;
 
-type Checked<T> = { value: T } | { unknown: true } | undefined;
+/** Each input with whether it is required and what is wrong with a value (undefined: nothing). */
+const FIELDS: Record<string, { required: boolean; problem: (value: unknown) => string | undefined }> = {
+  product: { required: true, problem: (v) => matching(v, PRODUCT, 'a product name such as "cbs" (lower-case letters and digits)') },
+  version: { required: true, problem: (v) => matching(v, VERSION, 'an API version such as "2017-03-12"') },
+  action: { required: true, problem: (v) => matching(v, ACTION, 'an action name such as "DescribeDisks"') },
+  request: { required: false, problem: requestProblem },
+  statusPath: { required: true, problem: jmesPathProblem },
+  messagePath: { required: false, problem: jmesPathProblem },
+  pendingStatuses: { required: true, problem: (v) => statusValuesProblem(v, true) },
+  successStatuses: { required: true, problem: (v) => statusValuesProblem(v, true) },
+  failureStatuses: { required: false, problem: (v) => statusValuesProblem(v, false) },
+};
 
 export const custom: ServiceAdapter<CustomTask> = {
   service: "custom",
@@ -63,71 +74,48 @@ export const custom: ServiceAdapter<CustomTask> = {
   parse(raw, region) {
     const failures: InputFailure[] = [];
     const inputs: Record<string, unknown> = {};
-    const fail = (property: string, reason: string) => failures.push({ property, reason });
-    const take = <T>(property: string, check: (value: unknown) => T | string, required: boolean): Checked<T> => {
+    let unknown = false;
+    for (const [property, { required, problem }] of Object.entries(FIELDS)) {
       const value = raw[property];
       if (value === undefined || value === null) {
-        if (required) fail(property, `required for custom: ${custom.inputs[property]}`);
-        return undefined;
-      }
-      if (containsUnknown(value)) {
-        inputs[property] = value;
-        return { unknown: true };
-      }
-      const checked = check(value);
-      if (typeof checked === "string") {
-        fail(property, checked);
-        return undefined;
+        if (required) failures.push({ property, reason: `required for custom: ${custom.inputs[property]}` });
+        continue;
       }
       inputs[property] = value;
-      return { value: checked };
-    };
-
-    const product = take("product", (v) => matching(v, PRODUCT, 'a product name such as "cbs" (lower-case letters and digits)'), true);
-    const version = take("version", (v) => matching(v, VERSION, 'an API version such as "2017-03-12"'), true);
-    const action = take("action", (v) => matching(v, ACTION, 'an action name such as "DescribeDisks"'), true);
-    const request = take("request", requestObject, false);
-    const statusPath = take("statusPath", jmesPath, true);
-    const messagePath = take("messagePath", jmesPath, false);
-    const pending = take("pendingStatuses", (v) => statusValues(v, true), true);
-    const success = take("successStatuses", (v) => statusValues(v, true), true);
-    const failure = take("failureStatuses", (v) => statusValues(v, false), false);
-
-    const lists = [pending, success, failure].map((list) => (list && "value" in list ? list.value : []));
-    const shared = lists.flatMap((list, i) => list.filter((v) => lists.some((other, j) => j !== i && other.some((w) => String(w) === String(v)))));
-    if (shared.length > 0) fail("successStatuses", `a status value may be in one list only; ${show(String(shared[0]))} is in two`);
-
-    const known = [product, version, action, statusPath, pending, success];
-    if (failures.length > 0 || known.some((c) => !c || !("value" in c)) || [request, messagePath, failure].some((c) => c && !("value" in c))) {
-      return { inputs, failures };
+      if (containsUnknown(value)) unknown = true;
+      else {
+        const reason = problem(value);
+        if (reason) failures.push({ property, reason });
+      }
     }
-    const value = <T>(checked: Checked<T>): T | undefined => (checked && "value" in checked ? checked.value : undefined);
-    const params = value(request) ?? {};
+    if (failures.length > 0 || unknown) return { inputs, failures };
+
+    // Every field has passed its check above.
+    const task = raw as unknown as CustomTask;
+    const failure = task.failureStatuses ?? [];
+    const lists = [task.pendingStatuses, task.successStatuses, failure];
+    const twice = lists.flat().find((v, i, all) => all.findIndex((w) => String(w) === String(v)) !== i);
+    if (twice !== undefined) return { inputs, failures: [{ property: "successStatuses", reason: `a status value may be in one list only; ${show(String(twice))} is in two` }] };
+
+    const params = task.request ?? {};
     const digest = createHash("sha256").update(JSON.stringify(params)).digest("hex").slice(0, 12);
     const query = statusQuery({
-      id: ["custom", region, value(product), value(action), digest].filter((part) => part !== undefined).join("/"),
+      id: ["custom", region, task.product, task.action, digest].filter((part) => part !== undefined).join("/"),
       ref: { service: "custom", region },
-      label: `custom ${value(product)} ${value(action)}${region ? ` (${region})` : ""}`,
-      request: { product: value(product)!, version: value(version)!, action: value(action)!, region, params },
+      label: `custom ${task.product} ${task.action}${region ? ` (${region})` : ""}`,
+      request: { product: task.product, version: task.version, action: task.action, region, params },
       rateLimit: RATE_LIMIT,
-      rule: {
-        status: value(statusPath)!,
-        pending: value(pending)!,
-        success: value(success)!,
-        failure: value(failure) ?? [],
-        message: value(messagePath),
-        asText: true,
-      },
+      rule: { status: task.statusPath, pending: task.pendingStatuses, success: task.successStatuses, failure, message: task.messagePath, asText: true },
     });
     return { inputs, failures, query };
   },
 };
 
-function matching(value: unknown, pattern: RegExp, form: string): string {
-  return typeof value === "string" && pattern.test(value) ? value : `expected ${form}, got ${show(value)}`;
+function matching(value: unknown, pattern: RegExp, form: string): string | undefined {
+  return typeof value === "string" && pattern.test(value) ? undefined : `expected ${form}, got ${show(value)}`;
 }
 
-function requestObject(value: unknown): Record<string, unknown> | string {
+function requestProblem(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return `expected a JSON object of the action's parameters, got ${show(value)}`;
   let text: string;
   try {
@@ -135,23 +123,22 @@ function requestObject(value: unknown): Record<string, unknown> | string {
   } catch {
     return "expected a JSON object of the action's parameters (it could not be written as JSON)";
   }
-  if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) return `expected at most ${MAX_REQUEST_BYTES / 1024} KB of parameters, got ${Buffer.byteLength(text)} bytes`;
-  return JSON.parse(text) as Record<string, unknown>;
+  const bytes = Buffer.byteLength(text);
+  return bytes > MAX_REQUEST_BYTES ? `expected at most ${MAX_REQUEST_BYTES / 1024} KB of parameters, got ${bytes} bytes` : undefined;
 }
 
-function jmesPath(value: unknown): string {
+function jmesPathProblem(value: unknown): string | undefined {
   if (typeof value !== "string" || value.trim() === "" || value.length > MAX_PATH) return `expected a JMESPath expression (at most ${MAX_PATH} characters), got ${show(value)}`;
   try {
     compile(value);
-    return value;
+    return undefined;
   } catch (error) {
     return `expected a JMESPath expression, got ${show(value)}: ${(error as Error).message.slice(0, 120)}`;
   }
 }
 
-function statusValues(value: unknown, nonEmpty: boolean): StatusValue[] | string {
+function statusValuesProblem(value: unknown, nonEmpty: boolean): string | undefined {
   const form = `a list of at most ${MAX_VALUES} status values (strings of at most ${MAX_VALUE_LENGTH} characters, numbers or booleans)${nonEmpty ? ", at least one" : ""}`;
   const ok = (v: unknown) => (typeof v === "string" && v.length > 0 && v.length <= MAX_VALUE_LENGTH) || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v));
-  if (!Array.isArray(value) || value.length > MAX_VALUES || (nonEmpty && value.length === 0) || !value.every(ok)) return `expected ${form}, got ${show(value)}`;
-  return value as StatusValue[];
+  return !Array.isArray(value) || value.length > MAX_VALUES || (nonEmpty && value.length === 0) || !value.every(ok) ? `expected ${form}, got ${show(value)}` : undefined;
 }
