@@ -199,6 +199,8 @@ describe("several tasks", () => {
       { taskId: bad, status: "failed", rawStatus: 1, message: "listener port 80 already in use" },
     ]);
     expect(stderr.split(`clb task ${bad} (${region}) failed: listener port 80 already in use.`)).toHaveLength(2);
+    // The closing line of a task that did not succeed says what to do, too.
+    expect(stderr).toContain("Fix the cause and start a new task: waiting on this one again will not change its outcome.");
   });
 
   test.concurrent("the most severe outcome sets the exit status: timeout over failure", async () => {
@@ -297,12 +299,33 @@ describe("usage", () => {
     expect(stderr).toContain("Usage: tencentcloud-task-wait <service> <taskId>...");
   });
 
-  test.concurrent("--help: the usage and the exit statuses on stdout", async () => {
+  test.concurrent("--help: the usage, every service, the budget variable and the exit statuses on stdout", async () => {
     const { code, stdout, stderr } = await run(["--help"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
     expect(stdout).toContain("Usage: tencentcloud-task-wait <service> <taskId>...");
+    for (const service of ["clb", "redis", "cdb", "cvm", "custom"]) expect(stdout).toContain(`  ${service} `);
+    expect(stdout).toContain("TENCENTCLOUD_TASK_REQUESTS_PER_SECOND");
     expect(stdout).toContain("64 > 3 > 2 > 1 > 0");
+  });
+
+  test.concurrent("an unknown option is named plainly, without the parser's own advice", async () => {
+    const { code, stderr } = await run(["clb", "task-1", "--region", region, "--frobnicate"]);
+    expect(code).toBe(64);
+    expect(stderr.split("\n")[0]).toBe("tencentcloud-task-wait: unknown option --frobnicate");
+  });
+
+  test.concurrent("a command has no stack config: a missing region names only what a command can set", async () => {
+    const { stderr } = await run(["clb", "task-1"]);
+    expect(stderr).toContain("--region: required for clb: a region such as ap-guangzhou (default: env TENCENTCLOUD_REGION, then the tccli profile's region)");
+    expect(stderr).not.toContain("stack config");
+  });
+
+  test.concurrent("a malformed budget in the environment is a usage error (64) naming the variable; nothing is waited for", async () => {
+    const { code, stdout, stderr } = await run(["clb", "task-1", "--region", region, "--json"], pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: "abc" }));
+    expect(code).toBe(64);
+    expect(stdout).toBe("");
+    expect(stderr).toContain('env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100');
   });
 
   test.concurrent("--version: the package's version", async () => {
