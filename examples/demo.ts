@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CREDENTIAL, startEmulator } from "tencentcloud-task-completion/emulator";
 import { TaskCompletion } from "tencentcloud-task-completion";
+import { formatDuration } from "../provider/errors";
 import * as path from "node:path";
 import { programModule, runProgram, type RegisteredResource } from "../tests/harness/program";
 import { ProviderHost } from "../tests/harness/providerHost";
@@ -12,7 +13,8 @@ import { ProviderHost } from "../tests/harness/providerHost";
 const REGION = "ap-guangzhou";
 const started = Date.now();
 const say = (line = "") => console.log(line);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+// Durations as the progress lines show them, so that a wait reads the same in both.
+const seconds = (ms: number) => formatDuration(ms / 1000);
 const shortType = (type: string) => type.split(":").pop();
 
 async function main(): Promise<void> {
