@@ -10,6 +10,9 @@ import { taskCompletionProvider as provider } from "../provider/dynamicProvider"
 import { TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskError, TaskFailedError, TaskInputError, TaskTimeoutError } from "../provider/errors";
 import { formatProgress, type ProgressEvent } from "../provider/progress";
 import { waitForTask, type WaitOptions } from "../provider/wait";
+import { TaskCompletion } from "../sdk";
+import { runProgram } from "./harness/program";
+import { ProviderHost } from "./harness/providerHost";
 import { freshRuntime, waitOn } from "./support/emulator";
 import { answer, corruptGzip, cutAfterHeaders, makeCertificates, raw, redirect, resetMidBody, startHostileServer, startTlsProxy, type HostileServer } from "./support/hostileServer";
 import { expectNoSecrets } from "./support/secrets";
@@ -38,6 +41,20 @@ beforeEach(() => {
   server.requests.length = 0;
   other.requests.length = 0;
 });
+
+/** The command against the hostile server, with the test's credentials in its environment; stdout and stderr collected. */
+async function command(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH, HOME: tmpdir(), TENCENTCLOUD_SECRET_ID: credentials.secretId, TENCENTCLOUD_SECRET_KEY: secretKey, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+  const [code] = await once(child, "close");
+  return { code: code as number, stdout, stderr };
+}
 
 /** A CLB wait against the hostile server, on a runtime of its own (no shared answers, no shared budget). */
 function wait(options: Partial<WaitOptions> = {}) {
@@ -313,6 +330,25 @@ describe("10. no secret leaves the waiter, on any surface", () => {
     expectNoSecrets({ ...everySurface(error, lines, error.result), events }, secrets);
   });
 
+  test("a secret in Redis's instance, task type and start time", async () => {
+    server.script(answer({ Status: "failed", InstanceId: `crs-${secretKey}`, TaskType: token, StartTime: secretKey, TaskMessage: `${token}!` }));
+    const error = await wait({ service: "redis", taskId: 18215, credentials: { ...credentials, token } } as Partial<WaitOptions>).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(error.result).toMatchObject({ instanceId: "crs-***", taskType: "***" });
+    expectNoSecrets(everySurface(error, [], error.result), secrets);
+  });
+
+  test("the command's stdout (--json) and stderr, with secrets in every answer field and the token in the environment", async () => {
+    server.script(
+      answer({ Status: 2, Message: secretKey, LoadBalancerIds: [token] }),
+      answer({ Status: 1, Message: `${secretKey} ${token}`, LoadBalancerIds: [secretKey], RequestId: token }),
+    );
+    const { code, stdout, stderr } = await command(["clb", taskId, "--region", region, "--endpoint", server.url, "--json"], { TENCENTCLOUD_SECURITY_TOKEN: token });
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)[0]).toMatchObject({ status: "failed", message: "*** ***" });
+    expectNoSecrets({ stdout, stderr }, secrets);
+  });
+
   test("a secret as an API error code, message and RequestId", async () => {
     server.script(answer({ Error: { Code: "AuthFailure.SignatureFailure", Message: `bad key ${secretKey}` }, RequestId: token }));
     const error = await wait({ credentials: { ...credentials, token } }).catch((e) => e);
@@ -362,6 +398,22 @@ describe("11. text from the API is shown, never obeyed by a terminal", () => {
     expect(error.message).toContain("\\u001b[2J");
     expect(error.result.message).toBe(evil);
   });
+
+  test("... and in what the command prints, on stderr and in its JSON", async () => {
+    const evil = "port in use\u001b[2J\u001b]0;pwned\u0007\r\nclb task x: succeeded (Status 0)\u009b31m\u2028";
+    server.script(answer({ Status: 2, Message: evil }), answer({ Status: 1, Message: evil }));
+    const { code, stdout, stderr } = await command(["clb", taskId, "--region", region, "--endpoint", server.url, "--json"]);
+    expect(code).toBe(1);
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    expect(stderr.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028]/);
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    expect(stdout.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028]/);
+    expect(JSON.parse(stdout)[0].message).toBe(evil);
+    // The fake line never stands on its own: wherever it shows, it is escaped text inside the real one.
+    const lines = stderr.split("\n");
+    expect(lines.some((line) => line.startsWith("clb task x"))).toBe(false);
+    for (const line of lines.filter((l) => l.includes("clb task x"))) expect(line).toContain("\\r\\nclb task x: succeeded");
+  });
 });
 
 describe("12. answers are bounded", () => {
@@ -392,6 +444,32 @@ describe("13. many waits on one signal", () => {
       expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
     } finally {
       process.off("warning", onWarning);
+    }
+  });
+
+  test("the command with a dozen tasks, quiet or not, prints no warning", async () => {
+    server.script(answer({ Status: 2 }), answer({ Status: 0 }));
+    const ids = Array.from({ length: 12 }, (_, i) => `task-${i}`);
+    for (const quiet of [[], ["--quiet"]]) {
+      const { code, stderr } = await command(["clb", ...ids, "--region", region, "--endpoint", server.url, ...quiet]);
+      expect(code).toBe(0);
+      expect(stderr).not.toContain("Warning");
+    }
+  });
+
+  test("the provider host with a dozen waits on its shutdown signal prints no warning", async () => {
+    const emulator = await startEmulator();
+    const host = await ProviderHost.start({ env: { TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIAL.secretId, TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIAL.secretKey } });
+    try {
+      await host.configure({ "tencentcloud:region": region });
+      const tasks = await Promise.all(Array.from({ length: 12 }, () => emulator.createTask({ service: "clb", durationMs: 1200, region })));
+      const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "clb", taskId: "placeholder", endpoint: emulator.url }));
+      await Promise.all(tasks.map(async ({ taskId: id }) => host.create((await host.check({ ...resource.inputs, taskId: id })).inputs)));
+      expect(host.stderr).not.toContain("Warning");
+      expect(host.stdout).not.toContain("Warning");
+    } finally {
+      await host.stop();
+      await emulator.close();
     }
   });
 });
