@@ -158,6 +158,9 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
       }
       try {
         await clock.sleep(wait, signal);
+        // Timers may fire a millisecond early: the call meant for the deadline goes out at it, not
+        // just before (which would cost one more call, half a second past it).
+        if (now + wait >= deadline && clock.now() < deadline) await clock.sleep(deadline - clock.now(), signal);
       } catch {
         throw stopped();
       }
