@@ -1,16 +1,21 @@
 import type { FaultSpec, FaultView } from "./faults";
 import type { LoggedRequest } from "./requestLog";
+import type { ScriptSpec, ScriptView } from "./scripts";
 import type { StatsSnapshot } from "./stats";
-import type { ClbTaskSpec, RedisTaskSpec, TaskSpec, TaskView } from "./tasks";
+import type { ClbTaskSpec, RedisTaskSpec, ServiceTaskSpec, TaskSpec, TaskView } from "./tasks";
 
 /** A typed client for the control API of a running emulator, local or remote (e.g. in CI). */
 export class EmulatorControl {
   /** @param url the emulator's base URL, e.g. `http://127.0.0.1:9000` */
   constructor(readonly url: string) {}
 
-  /** Starts a task on a timeline; CLB task ids are UUIDs, Redis ones integers. */
+  /**
+   * Starts a task on a timeline. Its id has its service's form: a UUID (CLB, VPC, GAAP, CVM, where
+   * the id is a RequestId; CDB), an integer (Redis, FlowIds, ...) or a numeric string (MongoDB).
+   */
   createTask(spec: ClbTaskSpec): Promise<{ taskId: string }>;
   createTask(spec: RedisTaskSpec): Promise<{ taskId: number }>;
+  createTask(spec: ServiceTaskSpec): Promise<{ taskId: string | number }>;
   createTask(spec: TaskSpec): Promise<{ taskId: string | number }> {
     return this.json("POST", "tasks", spec);
   }
@@ -39,6 +44,19 @@ export class EmulatorControl {
     await ensureOk(await this.send("DELETE", "faults"));
   }
 
+  /** Scripted answers for an action: its next requests get `responses` in turn, the last one repeated. */
+  addScript(spec: ScriptSpec): Promise<{ id: number }> {
+    return this.json("POST", "scripts", spec);
+  }
+
+  async listScripts(): Promise<ScriptView[]> {
+    return (await this.json<{ scripts: ScriptView[] }>("GET", "scripts")).scripts;
+  }
+
+  async clearScripts(): Promise<void> {
+    await ensureOk(await this.send("DELETE", "scripts"));
+  }
+
   stats(): Promise<StatsSnapshot> {
     return this.json("GET", "stats");
   }
@@ -48,7 +66,7 @@ export class EmulatorControl {
     return (await this.json<{ requests: LoggedRequest[] }>("GET", "requests")).requests;
   }
 
-  /** Clears tasks, faults, stats, the request log and rate-limit windows. */
+  /** Clears tasks, faults, scripts, stats, the request log and rate-limit windows. */
   async reset(): Promise<void> {
     await ensureOk(await this.send("POST", "reset"));
   }

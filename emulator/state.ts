@@ -1,6 +1,7 @@
 import type { FaultStore } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RequestLog } from "./requestLog";
+import type { ScriptStore } from "./scripts";
 import type { Credential } from "./signature";
 import type { Stats } from "./stats";
 import type { TaskStore } from "./tasks";
@@ -10,6 +11,7 @@ export interface EmulatorState {
   credentials: readonly Credential[];
   tasks: TaskStore;
   faults: FaultStore;
+  scripts: ScriptStore;
   limiter: RateLimiter;
   stats: Stats;
   requests: RequestLog;
