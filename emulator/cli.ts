@@ -1,10 +1,13 @@
+#!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions } from "./index";
 import { describeRange, inRange, LIMITS, type Range } from "./limits";
 import { SERVICE_NAMES, SERVICE_TABLE } from "./services";
 import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: tencentcloud-api-emulator [options]
+       npx -p tencentcloud-task-completion tencentcloud-api-emulator [options]   (without installing)
+       npm run emulator -- [options]   (in the package's own repository)
 
 Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
 DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under
