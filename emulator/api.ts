@@ -52,11 +52,21 @@ async function answer(request: ApiRequest, state: EmulatorState): Promise<Reques
   const requestId = randomUUID();
   try {
     // Signatures and rate limits use real time: clients sign with it.
-    const credential = verifyTc3(headers, body, state.credentials, Date.now());
-    const definition = findAction(action, headers["x-tc-version"]);
-    state.limiter.take(definition.name, credential.secretId);
-    state.stats.accepted(statsKey);
-    const response = runAction(definition, body, { requestId, region: headers["x-tc-region"], tasks: state.tasks });
+    const credential = verifyTc3(headers, body, state.sts.accepted(state.credentials), Date.now());
+    state.sts.checkCurrent(credential, Date.now());
+    let response: object;
+    if (state.sts.serves(action)) {
+      state.limiter.take(action!, credential.secretId);
+      state.stats.accepted(statsKey);
+      response = state.sts.answer(action!, headers["x-tc-version"], body, credential, Date.now());
+    } else {
+      const definition = findAction(action, headers["x-tc-version"]);
+      state.limiter.take(definition.name, credential.secretId);
+      state.stats.accepted(statsKey);
+      // Each account sees only its own tasks.
+      const tasks = state.sts.tasksOf(state.sts.accountOf(credential), state.tasks);
+      response = runAction(definition, body, { requestId, region: headers["x-tc-region"], tasks });
+    }
     sendJson(res, 200, { Response: { ...response, RequestId: requestId } });
     state.stats.count(statsKey, "ok");
     return "ok";

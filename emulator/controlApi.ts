@@ -1,6 +1,7 @@
 import { isFaultKind, TRANSPORT_FAULT_KINDS, type FaultSpec } from "./faults";
 import { isRegion } from "./regions";
 import type { EmulatorState } from "./state";
+import { accountOfRole, type RoleSpec } from "./sts";
 import { isTaskOutcome, TASK_OUTCOMES, type TaskSpec } from "./tasks";
 
 /** The prefix of the control API: the emulator's own, clearly not Tencent Cloud's. */
@@ -26,8 +27,22 @@ export function handleControlRequest(method: string, path: string, body: Buffer,
 }
 
 function route(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
-  const { tasks, faults, stats, requests, limiter } = state;
+  // `accounts/<uin>/tasks...`: the task routes, for the tasks of another account (sts.ts).
+  const inAccount = /^accounts\/(\d{1,20})\/(tasks(?:\/[^/]+)?)$/.exec(path);
+  if (inAccount) return route(method, inAccount[2], body, { ...state, tasks: state.sts.tasksOf(inAccount[1], state.tasks) });
+  const { tasks, faults, stats, requests, limiter, sts } = state;
   switch (`${method} ${path}`) {
+    case "POST roles": {
+      const role = parseRoleSpec(parseJsonObject(body));
+      sts.addRole(role);
+      return { status: 201, body: role };
+    }
+    case "GET roles":
+      return { status: 200, body: { roles: sts.listRoles() } };
+    case "GET sessions":
+      return { status: 200, body: { sessions: sts.views(Date.now()) } };
+    case "POST sessions/expire":
+      return { status: 200, body: { expired: sts.expireAll(Date.now()) } };
     case "POST tasks": {
       const spec = parseTaskSpec(parseJsonObject(body));
       const task = spec.service === "clb" ? tasks.createClb(spec) : tasks.createRedis(spec);
@@ -52,6 +67,7 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
       stats.clear();
       requests.clear();
       limiter.clear();
+      sts.clear();
       return { status: 204 };
   }
   const taskPath = /^tasks\/([^/]+)$/.exec(path);
@@ -109,6 +125,22 @@ function parseTaskSpec(input: Input): TaskSpec {
       };
 }
 
+const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds"];
+
+function parseRoleSpec(input: Input): RoleSpec {
+  checkFields(input, ROLE_FIELDS, "roles");
+  const roleArn = input.roleArn;
+  if (typeof roleArn !== "string" || !accountOfRole(roleArn)) {
+    throw new ControlInputError("`roleArn` must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer.");
+  }
+  return {
+    roleArn,
+    allowedSecretIds: field(input, "allowedSecretIds", isStringArray, "an array of SecretIds"),
+    externalId: field(input, "externalId", isString, "a string"),
+    lifetimeSeconds: field(input, "lifetimeSeconds", isPositiveNumber, "a number of seconds, more than 0"),
+  };
+}
+
 const FAULT_FIELDS = ["kind", "action", "count", "probability", "delayMs", "durationMs", "answer"];
 
 function parseFaultSpec(input: Input): FaultSpec {
@@ -157,6 +189,7 @@ const isString = (v: unknown): v is string => typeof v === "string";
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isNonNegativeNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const isPositiveNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
 const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 const isProbability = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
 const isRegionName = (v: unknown): v is string => typeof v === "string" && isRegion(v);

@@ -8,6 +8,7 @@ import { RequestLog } from "./requestLog";
 import { createEmulatorServer } from "./server";
 import type { Credential } from "./signature";
 import { Stats } from "./stats";
+import { Sts, type RoleSpec } from "./sts";
 import { TaskStore, type Clock, type TaskDefaults } from "./tasks";
 
 export { EmulatorControl } from "./control";
@@ -15,6 +16,7 @@ export { signTc3, type Credential, type Tc3Input, type Tc3Signature } from "./si
 export type { FaultKind, FaultSpec, FaultView } from "./faults";
 export type { RateLimitOption } from "./rateLimit";
 export type { LoggedRequest } from "./requestLog";
+export { DEFAULT_ACCOUNT, type RoleSpec, type SessionView } from "./sts";
 export type { ActionStats, RequestOutcome, StatsSnapshot } from "./stats";
 export type {
   ClbTaskSpec,
@@ -49,6 +51,8 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** For tasks started by CreateListener and ModifyInstanceParams; default 3000 ms, succeeded. */
   taskDefaults?: TaskDefaults;
+  /** Roles callers may assume with STS AssumeRole; more can be added through the control API. */
+  roles?: RoleSpec[];
 }
 
 export interface RunningEmulator extends EmulatorControl {
@@ -60,13 +64,16 @@ export interface RunningEmulator extends EmulatorControl {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const server = createEmulatorServer({
-    credentials: options.credentials ?? [DEFAULT_CREDENTIAL],
-    tasks: new TaskStore(options.clock ?? { now: () => Date.now() }, {
+  const newTaskStore = () =>
+    new TaskStore(options.clock ?? { now: () => Date.now() }, {
       durationMs: options.taskDefaults?.durationMs ?? 3000,
       outcome: options.taskDefaults?.outcome ?? "succeeded",
       message: options.taskDefaults?.message,
-    }),
+    });
+  const server = createEmulatorServer({
+    credentials: options.credentials ?? [DEFAULT_CREDENTIAL],
+    tasks: newTaskStore(),
+    sts: new Sts(newTaskStore, options.roles),
     faults: new FaultStore(),
     limiter: new RateLimiter(options.rateLimit),
     stats: new Stats(),
