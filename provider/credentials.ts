@@ -98,7 +98,7 @@ async function findBase(settings: CredentialSettings, options: LookupOptions): P
   const stack = settings.stack ?? {};
   const folder = stack.sharedCredentialsDir || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined;
   if (settings.explicit) return { identity: await sourceIdentity(settings.explicit, "the credentials option", options) };
-  if (settings.identity?.profile) return fromProfile(tccliProfile(settings.identity.profile, folder), true, options);
+  if (settings.identity?.profile) return fromProfile(tccliProfile(settings.identity.profile, folder, env), true, options);
   if (stack.secretId || stack.secretKey) {
     const keys = { secretId: stack.secretId, secretKey: stack.secretKey, token: stack.securityToken };
     return { identity: await sourceIdentity(keys, "stack config tencentcloud:secretId / tencentcloud:secretKey", options) };
@@ -109,10 +109,10 @@ async function findBase(settings: CredentialSettings, options: LookupOptions): P
     return { identity: await sourceIdentity(keys, "env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY", options) };
   }
   const named = stack.profile || env.TENCENTCLOUD_PROFILE || undefined;
-  const profile = await fromProfile(tccliProfile(named, folder), named !== undefined, options);
+  const profile = await fromProfile(tccliProfile(named, folder, env), named !== undefined, options);
   if (profile) return profile;
 
-  const tried: string[] = [`${tccliProfile(named, folder).origin}: none`];
+  const tried: string[] = [`${tccliProfile(named, folder, env).origin}: none`];
   const camRoleName = stack.camRoleName || env.TENCENTCLOUD_CAM_ROLE_NAME || undefined;
   const dynamicSources: [string, () => DynamicCredential | undefined][] = [
     ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
@@ -373,7 +373,7 @@ export function knownSecrets(settings: CredentialSettings): string[] {
 
 /** The region a tccli profile was configured with: profile from `profile` (else env TENCENTCLOUD_PROFILE, else `default`), folder from `folder` (else env TENCENTCLOUD_SHARED_CREDENTIALS_DIR, else ~/.tccli). */
 export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env, folder?: string): string | undefined {
-  return readProfileRegion(tccliProfile(profile || env.TENCENTCLOUD_PROFILE, folder || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined));
+  return readProfileRegion(tccliProfile(profile || env.TENCENTCLOUD_PROFILE, folder || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined, env));
 }
 
 /** Stack config keys of the official provider that this package reads. */

@@ -24,11 +24,11 @@ export interface ProfileRole {
   sessionName: string;
 }
 
-/** The profile `name` (default `default`) in `folder` (default `~/.tccli`). */
-export function tccliProfile(name: string | undefined, folder: string | undefined): TccliProfile {
+/** The profile `name` (default `default`) in `folder` (default `~/.tccli`, home from `env.HOME` when set). */
+export function tccliProfile(name: string | undefined, folder: string | undefined, env: NodeJS.ProcessEnv = process.env): TccliProfile {
   const profile = name || "default";
   const shown = folder ? folder : "~/.tccli";
-  return { name: profile, folder: folder || join(homedir(), ".tccli"), origin: `tccli profile \`${profile}\` in ${shown}` };
+  return { name: profile, folder: folder || join(env.HOME || homedir(), ".tccli"), origin: `tccli profile \`${profile}\` in ${shown}` };
 }
 
 /**
