@@ -58,7 +58,7 @@ export class EmulatorControl {
     return (await this.json<{ roles: RoleSpec[] }>("GET", "roles")).roles;
   }
 
-  /** The temporary credentials issued by AssumeRole (without their secrets' values beyond the SecretId). */
+  /** The temporary credentials issued by AssumeRole, secrets included (for secret scans). */
   async sessions(): Promise<SessionView[]> {
     return (await this.json<{ sessions: SessionView[] }>("GET", "sessions")).sessions;
   }

@@ -29,9 +29,11 @@ export interface RoleSpec {
   lifetimeSeconds?: number;
 }
 
-/** One AssumeRole's temporary credentials, as the control API shows them (no secret key). */
+/** One AssumeRole's temporary credentials, as the control API shows them: secrets included, so that tests can look for them where they must never be. */
 export interface SessionView {
   secretId: string;
+  secretKey: string;
+  token: string;
   roleArn: string;
   account: string;
   sessionName: string;
@@ -123,6 +125,8 @@ export class Sts {
   views(nowMs: number): SessionView[] {
     return [...this.sessions.values()].map((s) => ({
       secretId: s.credential.secretId,
+      secretKey: s.credential.secretKey,
+      token: s.credential.token,
       roleArn: s.roleArn,
       account: s.account,
       sessionName: s.sessionName,

@@ -408,13 +408,13 @@ export function parseStackCredentials(get: (key: string) => string | undefined):
     try {
       value = JSON.parse(text);
     } catch {
-      failures.push({ property, reason: "expected an object such as {\"roleArn\": \"qcs::cam::uin/100000000001:roleName/deployer\", \"sessionName\": \"deploy\"} (`pulumi config set --path tencentcloud:assumeRole.roleArn ...`); the value is not JSON" });
+      failures.push({ property, reason: "stack config tencentcloud:assumeRole: expected an object such as {\"roleArn\": \"qcs::cam::uin/100000000001:roleName/deployer\", \"sessionName\": \"deploy\"} (`pulumi config set --path tencentcloud:assumeRole.roleArn ...`); the value is not JSON" });
     }
     if (value !== undefined) {
       const { policy, ...role } = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { roleArn: value };
       const checked = parseAssumeRole(role);
-      if ("reason" in checked) failures.push({ property: `stack config ${property}`, reason: checked.reason });
-      else if (policy !== undefined && typeof policy !== "string") failures.push({ property: `stack config ${property}`, reason: "assumeRole.policy: expected a policy document as a string" });
+      if ("reason" in checked) failures.push({ property, reason: `stack config ${property}: ${checked.reason}` });
+      else if (policy !== undefined && typeof policy !== "string") failures.push({ property, reason: `stack config ${property}: assumeRole.policy: expected a policy document as a string` });
       else stack.assumeRole = { ...checked.value, ...(policy !== undefined ? { policy: policy as string } : {}) };
     }
   }
