@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,13 +28,16 @@ const ROLE_ACCOUNT = "200000000002";
 const ROLE = `qcs::cam::uin/${ROLE_ACCOUNT}:roleName/deployer`;
 const OTHER_ROLE = "qcs::cam::uin/300000000003:roleName/auditor";
 const LOCKED_ROLE = "qcs::cam::uin/400000000004:roleName/locked";
-const BASES = [DEFAULT_CREDENTIAL, STACK, ENV, PROFILE, NAMED, INI];
+/** Temporary credentials of two CVM roles, as the metadata service hands them out. */
+const CVM = { ...key("cvm", "100000000016"), token: "cvm-role-token-00000000000000000000" };
+const CVM_NAMED = { ...key("cvmnamed", "100000000017"), token: "cvm-named-token-0000000000000000000" };
+const BASES = [DEFAULT_CREDENTIAL, STACK, ENV, PROFILE, NAMED, INI, CVM, CVM_NAMED];
 
 const emulator = useEmulator({
   credentials: BASES,
   roles: [{ roleArn: ROLE }, { roleArn: OTHER_ROLE, lifetimeSeconds: 3600 }, { roleArn: LOCKED_ROLE, allowedSecretIds: [STACK.secretId] }],
 });
-const secrets = BASES.map((c) => c.secretKey);
+const secrets = [...BASES.map((c) => c.secretKey), CVM.token, CVM_NAMED.token];
 let sts: Endpoint;
 beforeAll(() => {
   sts = parseEndpoint(emulator.current.url) as Endpoint;
@@ -146,6 +151,67 @@ describe("each link of the chain alone", () => {
     expect((error as TaskCredentialError).message).toContain("tccli profile `default` in ~/.tccli: none");
     expect((error as TaskCredentialError).message).toContain("tccli configure");
     expect((await emulator.current.stats()).actions.DescribeTaskStatus).toBeUndefined();
+  });
+});
+
+describe("the CVM role, from the metadata service (reached through http_proxy, as the SDK reaches it)", () => {
+  let metadata: Server;
+  let proxy: Server;
+  let proxyBefore: string | undefined;
+  beforeAll(async () => {
+    const roles: Record<string, Credential & { token: string }> = { "ci-role": CVM, "named-role": CVM_NAMED };
+    metadata = createServer((req, res) => {
+      const name = /^\/latest\/meta-data\/cam\/security-credentials\/(.*)$/.exec(req.url ?? "")?.[1];
+      if (name === "") return res.end("ci-role");
+      const role = name !== undefined ? roles[name] : undefined;
+      if (!role) return res.writeHead(404).end();
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ TmpSecretId: role.secretId, TmpSecretKey: role.secretKey, Token: role.token, ExpiredTime: expires, Expiration: new Date(expires * 1000).toISOString(), Code: "Success" }));
+    });
+    // metadata.tencentyun.com:80, tunnelled to the local metadata server.
+    proxy = createServer();
+    proxy.on("connect", (req: IncomingMessage, socket: Socket) => {
+      const upstream = connect((metadata.address() as AddressInfo).port, "127.0.0.1", () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(socket).pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    await Promise.all([new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve)), new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))]);
+    proxyBefore = process.env.http_proxy;
+    process.env.http_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    if (proxyBefore === undefined) delete process.env.http_proxy;
+    else process.env.http_proxy = proxyBefore;
+    metadata.closeAllConnections();
+    proxy.closeAllConnections();
+    await Promise.all([new Promise((resolve) => metadata.close(resolve)), new Promise((resolve) => proxy.close(resolve))]);
+  });
+
+  test("the role bound to the instance, with its token", async () => {
+    const result = await waitIn(CVM.account!, { env: cleanEnv() });
+    expect(result.status).toBe("succeeded");
+    expectNoSecrets({ result }, secrets);
+  });
+
+  test("a named role: TENCENTCLOUD_CAM_ROLE_NAME, or stack config tencentcloud:camRoleName", async () => {
+    await expect(waitIn(CVM_NAMED.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "named-role" }) })).resolves.toMatchObject({ status: "succeeded" });
+    await expect(waitIn(CVM_NAMED.account!, { stack: { camRoleName: "named-role" }, env: cleanEnv() })).resolves.toMatchObject({ status: "succeeded" });
+  });
+
+  test("a role name the metadata service does not know: named in the error, with what was tried", async () => {
+    const error = await waitIn(CVM.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "nope" }) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskCredentialError);
+    expect((error as Error).message).toContain("CVM role nope: the CVM metadata service gave no credentials for role nope");
+  });
+
+  test("a role assumed on top of the instance role's credentials", async () => {
+    await emulator.current.addRole({ roleArn: ROLE, allowedSecretIds: [CVM.secretId] });
+    await expect(waitIn(ROLE_ACCOUNT, { env: cleanEnv() }, { assumeRole: { roleArn: ROLE } })).resolves.toMatchObject({ status: "succeeded" });
+    await emulator.current.addRole({ roleArn: ROLE });
   });
 });
 
