@@ -71,17 +71,29 @@ async function answer(request: ApiRequest, state: EmulatorState): Promise<Reques
   const requestId = randomUUID();
   try {
     // Signatures and rate limits use real time: clients sign with it.
-    const { credential, service } = verifyTc3(headers, body, state.credentials, Date.now());
+    const { credential, service } = verifyTc3(headers, body, state.sts.accepted(state.credentials), Date.now());
+    state.sts.checkCurrent(credential, Date.now());
     seen.service = service.slice(0, 64);
     const signing: Signing = { service, host: headers.host ?? "" };
     const version = headers["x-tc-version"];
-    const scripted = action === undefined ? undefined : scriptedAnswer(action, version, signing, body, state);
-    const definition = scripted ? undefined : findAction(action, version, signing);
     seen.version = version?.slice(0, 32);
-    state.limiter.take(definition?.name ?? (action as string), credential.secretId);
-    state.stats.accepted(statsKey);
-    const response = scripted ?? runAction(definition!, parseBody(body), { requestId, region: headers["x-tc-region"], tasks: state.tasks });
-    sendJson(res, 200, { Response: { ...response, RequestId: scripted?.RequestId ?? requestId } });
+    let response: object;
+    let scriptedRequestId: unknown;
+    if (state.sts.serves(action)) {
+      state.limiter.take(action!, credential.secretId);
+      state.stats.accepted(statsKey);
+      response = state.sts.answer(action!, version, body, credential, Date.now());
+    } else {
+      const scripted = action === undefined ? undefined : scriptedAnswer(action, version, signing, body, state);
+      const definition = scripted ? undefined : findAction(action, version, signing);
+      state.limiter.take(definition?.name ?? (action as string), credential.secretId);
+      state.stats.accepted(statsKey);
+      // Each account sees only its own tasks.
+      const tasks = state.sts.tasksOf(state.sts.accountOf(credential), state.tasks);
+      response = scripted ?? runAction(definition!, parseBody(body), { requestId, region: headers["x-tc-region"], tasks });
+      scriptedRequestId = scripted?.RequestId;
+    }
+    sendJson(res, 200, { Response: { ...response, RequestId: scriptedRequestId ?? requestId } });
     state.stats.count(statsKey, "ok");
     return "ok";
   } catch (error) {

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions } from "./index";
 import { describeRange, inRange, LIMITS, type Range } from "./limits";
 import { SERVICE_NAMES, SERVICE_TABLE } from "./services";
+import { accountOfRole } from "./sts";
 import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
 
 const USAGE = `Usage: tencentcloud-api-emulator [options]
@@ -10,7 +11,7 @@ const USAGE = `Usage: tencentcloud-api-emulator [options]
        npm run emulator -- [options]   (in the package's own repository)
 
 Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
-DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under
+DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, STS AssumeRole, with a control API under
 /_emulator/.
 
   --port N               port to listen on (default 9000; 0 picks a free one)
@@ -18,6 +19,10 @@ DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control 
   --secret-id ID         SecretId to accept, with --secret-key (default ${DEFAULT_CREDENTIAL.secretId})
   --secret-key KEY       SecretKey to accept, with --secret-id (default ${DEFAULT_CREDENTIAL.secretKey})
   --token T              require this X-TC-Token, as temporary credentials do
+  --role ARN             a role that callers may assume with STS AssumeRole (repeatable);
+                         its temporary credentials act in the account of the ARN
+  --credential-lifetime S  lifetime in seconds of those temporary credentials (default: the
+                         DurationSeconds asked for, 7200 if none)
   --rate-limit N         accepted requests per second per action and SecretId (default 20)
   --task-duration-ms N   how long tasks started by the API run (default 3000)
   --task-outcome O       how they end: succeeded, failed or error (default succeeded)
@@ -41,7 +46,12 @@ function parseCommandLine(args: string[]): EmulatorOptions | "help" {
   if (outcome !== undefined && !isTaskOutcome(outcome)) {
     throw new UsageError(`--task-outcome must be one of ${TASK_OUTCOMES.join(", ")}, not "${outcome}"`);
   }
+  const roles = values.role ?? [];
+  const badRole = roles.find((arn) => !accountOfRole(arn));
+  if (badRole !== undefined) throw new UsageError(`--role must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer, not "${badRole}"`);
+  const lifetimeSeconds = number("--credential-lifetime", values["credential-lifetime"], LIMITS.credentialLifetimeSeconds);
   return {
+    roles: roles.map((roleArn) => ({ roleArn, lifetimeSeconds })),
     port: number("--port", values.port, LIMITS.port) ?? 9000,
     host: values.host,
     credentials: [
@@ -70,6 +80,8 @@ function parseFlags(args: string[]) {
         "secret-key": { type: "string" },
         token: { type: "string" },
         "rate-limit": { type: "string" },
+        role: { type: "string", multiple: true },
+        "credential-lifetime": { type: "string" },
         "task-duration-ms": { type: "string" },
         "task-outcome": { type: "string" },
         help: { type: "boolean" },

@@ -4,6 +4,7 @@ import { isRegion } from "./regions";
 import type { ScriptSpec } from "./scripts";
 import { SERVICE_NAMES, SERVICE_TABLE, type Service } from "./services";
 import type { EmulatorState } from "./state";
+import { accountOfRole, type RoleSpec } from "./sts";
 import { isTaskOutcome, TASK_OUTCOMES, type Task, type TaskSpec, type TaskStore, type TaskView } from "./tasks";
 
 /** The prefix of the control API: the emulator's own, clearly not Tencent Cloud's. */
@@ -29,8 +30,22 @@ export function handleControlRequest(method: string, path: string, body: Buffer,
 }
 
 function route(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
-  const { tasks, faults, scripts, stats, requests, limiter } = state;
+  // `accounts/<uin>/tasks...`: the task routes, for the tasks of another account (sts.ts).
+  const inAccount = /^accounts\/(\d{1,20})\/(tasks(?:\/[^/]+)?)$/.exec(path);
+  if (inAccount) return route(method, inAccount[2], body, { ...state, tasks: state.sts.tasksOf(inAccount[1], state.tasks) });
+  const { tasks, faults, scripts, stats, requests, limiter, sts } = state;
   switch (`${method} ${path}`) {
+    case "POST roles": {
+      const role = parseRoleSpec(parseJsonObject(body));
+      sts.addRole(role);
+      return { status: 201, body: role };
+    }
+    case "GET roles":
+      return { status: 200, body: { roles: sts.listRoles() } };
+    case "GET sessions":
+      return { status: 200, body: { sessions: sts.views(Date.now()) } };
+    case "POST sessions/expire":
+      return { status: 200, body: { expired: sts.expireAll(Date.now()) } };
     case "POST tasks": {
       const spec = parseTaskSpec(parseJsonObject(body), tasks);
       const task =
@@ -64,6 +79,7 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
       stats.clear();
       requests.clear();
       limiter.clear();
+      sts.clear();
       return { status: 204 };
   }
   const taskPath = /^tasks\/([^/]+)$/.exec(path);
@@ -155,6 +171,22 @@ function parseScriptSpec(input: Input): ScriptSpec {
     product: field(input, "product", isString, "a product name such as cbs"),
     match: field(input, "match", isObject, "a JSON object of request parameters"),
     responses,
+  };
+}
+
+const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds"];
+
+function parseRoleSpec(input: Input): RoleSpec {
+  checkFields(input, ROLE_FIELDS, "roles");
+  const roleArn = input.roleArn;
+  if (typeof roleArn !== "string" || !accountOfRole(roleArn)) {
+    throw new ControlInputError("`roleArn` must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer.");
+  }
+  return {
+    roleArn,
+    allowedSecretIds: field(input, "allowedSecretIds", isStringArray, "an array of SecretIds"),
+    externalId: field(input, "externalId", isString, "a string"),
+    lifetimeSeconds: field(input, "lifetimeSeconds", ranged(LIMITS.credentialLifetimeSeconds), `${describeRange(LIMITS.credentialLifetimeSeconds)} (seconds)`),
   };
 }
 

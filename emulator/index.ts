@@ -10,6 +10,7 @@ import { ScriptStore } from "./scripts";
 import { createEmulatorServer } from "./server";
 import type { Credential } from "./signature";
 import { Stats } from "./stats";
+import { Sts, type RoleSpec } from "./sts";
 import { TaskStore, type Clock, type TaskDefaults } from "./tasks";
 
 export { EmulatorControl } from "./control";
@@ -20,6 +21,7 @@ export type { ScriptSpec, ScriptView } from "./scripts";
 export { SERVICE_NAMES, type Service } from "./services";
 export type { RateLimitOption } from "./rateLimit";
 export type { LoggedRequest } from "./requestLog";
+export { DEFAULT_ACCOUNT, type RoleSpec, type SessionView } from "./sts";
 export type { ActionStats, RequestOutcome, StatsSnapshot } from "./stats";
 export type {
   ClbTaskSpec,
@@ -57,6 +59,8 @@ export interface EmulatorOptions {
   clock?: Clock;
   /** For tasks started by the API's mutating actions (CreateListener, ...); default 3000 ms, succeeded. */
   taskDefaults?: TaskDefaults;
+  /** Roles callers may assume with STS AssumeRole; more can be added through the control API. */
+  roles?: RoleSpec[];
 }
 
 export interface RunningEmulator extends EmulatorControl {
@@ -69,13 +73,16 @@ export interface RunningEmulator extends EmulatorControl {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   checkOptions(options);
-  const server = createEmulatorServer({
-    credentials: options.credentials ?? [DEFAULT_CREDENTIAL],
-    tasks: new TaskStore(options.clock ?? { now: () => Date.now() }, {
+  const newTaskStore = () =>
+    new TaskStore(options.clock ?? { now: () => Date.now() }, {
       durationMs: options.taskDefaults?.durationMs ?? 3000,
       outcome: options.taskDefaults?.outcome ?? "succeeded",
       message: options.taskDefaults?.message,
-    }),
+    });
+  const server = createEmulatorServer({
+    credentials: options.credentials ?? [DEFAULT_CREDENTIAL],
+    tasks: newTaskStore(),
+    sts: new Sts(newTaskStore, options.roles),
     faults: new FaultStore(),
     scripts: new ScriptStore(),
     limiter: new RateLimiter(options.rateLimit),

@@ -6,6 +6,8 @@ export interface Credential {
   secretKey: string;
   /** Set for temporary credentials: requests must then carry it in `X-TC-Token`. */
   token?: string;
+  /** The account (uin) it acts in; default `DEFAULT_ACCOUNT` of sts.ts. */
+  account?: string;
 }
 
 export interface Tc3Input {

@@ -4,6 +4,7 @@ import type { RequestLog } from "./requestLog";
 import type { ScriptStore } from "./scripts";
 import type { Credential } from "./signature";
 import type { Stats } from "./stats";
+import type { Sts } from "./sts";
 import type { TaskStore } from "./tasks";
 
 /** Everything one emulator instance keeps between requests. */
@@ -15,4 +16,6 @@ export interface EmulatorState {
   limiter: RateLimiter;
   stats: Stats;
   requests: RequestLog;
+  /** AssumeRole, temporary credentials and the tasks of other accounts (sts.ts). */
+  sts: Sts;
 }

@@ -130,7 +130,7 @@ export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {})
 
   const profile = optional(raw, "profile", checkProfile, fail);
   if (profile !== undefined && profile !== INVALID) inputs.profile = profile;
-  const assumeRole = optional(raw, "assumeRole", checkAssumeRole, fail);
+  const assumeRole = optional(raw, "assumeRole", parseAssumeRole, fail);
   if (assumeRole !== undefined && assumeRole !== INVALID) inputs.assumeRole = assumeRole;
 
   let region = optional(raw, "region", checkRegion, fail);
@@ -212,11 +212,16 @@ const checkEndpoint: Check<string> = (v) =>
 const checkTimeout: Check<number> = (v) =>
   typeof v === "number" && Number.isFinite(v) && v >= 1 && v <= MAX_TIMEOUT_SECONDS ? { value: v } : { reason: `expected a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${show(v)}` };
 
-const checkAssumeRole: Check<AssumeRoleInputs> = (value) => {
+/** An `assumeRole` object (the input, `waitForTask`'s option, stack config `tencentcloud:assumeRole`), checked field by field. */
+export const parseAssumeRole: Check<AssumeRoleInputs> = (value) => {
   const reason = assumeRoleProblem(value);
   if (reason) return { reason };
   const { roleArn, sessionName, sessionDuration, externalId } = value as AssumeRoleInputs;
-  return { value: { roleArn, sessionName, sessionDuration, externalId } };
+  const role: AssumeRoleInputs = { roleArn };
+  if (sessionName !== undefined) role.sessionName = sessionName;
+  if (sessionDuration !== undefined) role.sessionDuration = sessionDuration;
+  if (externalId !== undefined) role.externalId = externalId;
+  return { value: role };
 };
 
 function assumeRoleProblem(value: unknown): string | undefined {

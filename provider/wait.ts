@@ -1,6 +1,6 @@
 import { classifyCallError, CredentialProblem, hintFor, type CallFailure } from "./callFailures";
 import { linkSignals, raceSignal } from "./clock";
-import { credentialFingerprint, knownSecrets, profileRegion, resolveIdentity, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
+import { credentialFingerprint, knownSecrets, profileRegion, resolveIdentity, stsEndpoint, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
 import { abortReason, describeThrown, TaskAbortedError, TaskCallbackError, TaskCredentialError, TaskFailedError, TaskInputError, TaskTimeoutError, type TaskErrorContext } from "./errors";
 import { parseTaskInputs, readInputs, type InputDefaults, type TaskInputs, type TaskSpec } from "./inputs";
 import { pollUntilDone } from "./poller";
@@ -13,7 +13,7 @@ import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/int
 
 /** `waitForTask`'s options: the resource's inputs, plus what only a program can give. */
 export type WaitOptions = TaskInputs & {
-  /** Default: env TENCENTCLOUD_SECRET_ID / _KEY, tccli profiles, the SDK's profile file, instance role, OIDC. */
+  /** Default: env TENCENTCLOUD_SECRET_ID / _KEY, the tccli profile, the SDK's profile file, the CVM role, TKE OIDC (docs/credentials.md). */
   credentials?: CredentialSource;
   /** Aborting it ends the wait at once with TaskAbortedError. */
   signal?: AbortSignal;
@@ -58,9 +58,12 @@ export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = 
   const snapshot = readInputs(options, ["credentials", "signal", "onProgress"]);
   if ("error" in snapshot) throw new TaskInputError(scrubbed([{ property: "(options)", reason: snapshot.error }]));
   const { credentials, signal, onProgress, ...raw } = snapshot.values as Partial<Pick<WaitOptions, "credentials" | "signal" | "onProgress">>;
-  const settings: CredentialSettings = { explicit: credentials, env };
+  const sts = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
+  const settings: CredentialSettings = { explicit: credentials, env, ...("error" in sts ? {} : { sts }) };
   const checked = parseTaskInputs(raw, environmentDefaults(env));
   const failures = [...checked.failures];
+  if ("error" in sts) failures.push({ property: sts.setting, reason: sts.error });
+  if (credentials !== undefined && (raw as Record<string, unknown>).profile !== undefined) failures.push({ property: "profile", reason: "give either credentials or profile, not both" });
   if (signal !== undefined && !(signal instanceof AbortSignal)) failures.push({ property: "signal", reason: "expected an AbortSignal" });
   if (onProgress !== undefined && typeof onProgress !== "function") failures.push({ property: "onProgress", reason: "expected a function" });
   try {
@@ -113,8 +116,10 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
     let first: Credential | undefined;
     try {
       const deadline = started + spec.timeoutSeconds * 1000;
-      identity = await withinDeadline(resolveIdentity(options.credentials), deadline, own.signal, clock);
-      first = await withinDeadline(identity.current(own.signal), deadline, own.signal, clock);
+      const register = (...values: (string | undefined)[]) => secrets.add(...values);
+      const resolved = await withinDeadline((signal) => resolveIdentity(options.credentials, { signal, timeoutMs: runtime.requestTimeoutMs, clock, register }), deadline, own.signal, clock);
+      identity = resolved;
+      first = await withinDeadline((signal) => resolved.current(signal), deadline, own.signal, clock);
       secrets.add(first.secretKey, first.token);
     } catch (error) {
       if (options.signal?.aborted) throw aborted();
@@ -206,8 +211,8 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
 
 class DeadlineReached extends Error {}
 
-/** Settles like `promise`, unless `signal` aborts or the clock passes `deadline` first (then DeadlineReached). */
-async function withinDeadline<T>(promise: Promise<T>, deadline: number, signal: AbortSignal, clock: WaitRuntime["clock"]): Promise<T> {
+/** Settles like `work`, unless `signal` aborts or the clock passes `deadline` first (then DeadlineReached); `work`'s own signal aborts then too. */
+async function withinDeadline<T>(work: (signal: AbortSignal) => Promise<T>, deadline: number, signal: AbortSignal, clock: WaitRuntime["clock"]): Promise<T> {
   const timer = new AbortController();
   const reached = new AbortController();
   clock.sleep(deadline - clock.now(), timer.signal).then(
@@ -216,7 +221,7 @@ async function withinDeadline<T>(promise: Promise<T>, deadline: number, signal: 
   );
   const linked = linkSignals(signal, reached.signal);
   try {
-    return await raceSignal(promise, linked.signal);
+    return await raceSignal(work(linked.signal), linked.signal);
   } finally {
     timer.abort();
     linked.dispose();
