@@ -9,7 +9,6 @@ import { budgetFor, BudgetSettingError, requestsPerSecondFromEnv, sharedRuntime,
 import type { InputFailure, TaskDetails, TaskObservation, TaskResult } from "./task";
 import { cut, Secrets } from "./text";
 import { callApi } from "./transport";
-import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
 
 /** `waitForTask`'s options: the resource's inputs, plus what only a program can give. */
 export type WaitOptions = TaskInputs & {
@@ -110,17 +109,12 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
   // The wait's own signal: however many waits share the caller's signal, it gets one listener.
   const own = linkSignals(options.signal, progress.signal);
   try {
-    // Credentials first: a source that gives its keys only when asked (getCredential) makes
-    // them known before any line names the task.
+    // Credentials first: the look-up registers every secret it finds (a source is asked once),
+    // so that a key given only when asked is known before any line names the task.
     let identity: Identity;
-    let first: Credential | undefined;
     try {
-      const deadline = started + spec.timeoutSeconds * 1000;
       const register = (...values: (string | undefined)[]) => secrets.add(...values);
-      const resolved = await withinDeadline((signal) => resolveIdentity(options.credentials, { signal, timeoutMs: runtime.requestTimeoutMs, clock, register }), deadline, own.signal, clock);
-      identity = resolved;
-      first = await withinDeadline((signal) => resolved.current(signal), deadline, own.signal, clock);
-      secrets.add(first.secretKey, first.token);
+      identity = await withinDeadline((signal) => resolveIdentity(options.credentials, { signal, timeoutMs: runtime.requestTimeoutMs, clock, register }), started + spec.timeoutSeconds * 1000, own.signal, clock);
     } catch (error) {
       if (options.signal?.aborted) throw aborted();
       if (error instanceof DeadlineReached) {
@@ -140,8 +134,7 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
     const requestsPerSecond = budgetFor(runtime, query.rateLimit);
     const wait = {};
     const call = async (signal: AbortSignal): Promise<TaskObservation> => {
-      const credential = first ?? (await identity.current(signal));
-      first = undefined;
+      const credential = await identity.current(signal);
       secrets.add(credential.secretKey, credential.token);
       const budget = { key: budgetKey(credential.secretId as string), requestsPerSecond };
       // Waits share an answer only when they would have sent the same request with the same credential.
