@@ -210,8 +210,11 @@ describe("the CVM role, from the metadata service (reached through http_proxy, a
 
   test("a role assumed on top of the instance role's credentials", async () => {
     await emulator.current.addRole({ roleArn: ROLE, allowedSecretIds: [CVM.secretId] });
-    await expect(waitIn(ROLE_ACCOUNT, { env: cleanEnv() }, { assumeRole: { roleArn: ROLE } })).resolves.toMatchObject({ status: "succeeded" });
-    await emulator.current.addRole({ roleArn: ROLE });
+    try {
+      await expect(waitIn(ROLE_ACCOUNT, { env: cleanEnv() }, { assumeRole: { roleArn: ROLE } })).resolves.toMatchObject({ status: "succeeded" });
+    } finally {
+      await emulator.current.addRole({ roleArn: ROLE });
+    }
   });
 });
 

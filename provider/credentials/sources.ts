@@ -37,6 +37,17 @@ class InstanceRole extends CvmRoleCredential {
     if (roleName) this.roleNameTask = Promise.resolve(roleName);
   }
 
+  /** The SDK caches its first answer, a failure too: a machine whose role is bound later must be asked again. */
+  override async getCredential(): ReturnType<CvmRoleCredential["getCredential"]> {
+    try {
+      return await super.getCredential();
+    } catch (error) {
+      if (!this.roleName) this.roleNameTask = null;
+      this.credentialTask = null;
+      throw error;
+    }
+  }
+
   protected override async getRoleName(): Promise<string> {
     try {
       return (await super.getRoleName()).trim();
