@@ -125,7 +125,7 @@ function parseTaskSpec(input: Input): TaskSpec {
       };
 }
 
-const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds"];
+const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds", "webIdentity"];
 
 function parseRoleSpec(input: Input): RoleSpec {
   checkFields(input, ROLE_FIELDS, "roles");
@@ -138,6 +138,7 @@ function parseRoleSpec(input: Input): RoleSpec {
     allowedSecretIds: field(input, "allowedSecretIds", isStringArray, "an array of SecretIds"),
     externalId: field(input, "externalId", isString, "a string"),
     lifetimeSeconds: field(input, "lifetimeSeconds", isPositiveNumber, "a number of seconds, more than 0"),
+    webIdentity: field(input, "webIdentity", isWebIdentity, "an object { providerId, token } of strings"),
   };
 }
 
@@ -189,6 +190,8 @@ const isString = (v: unknown): v is string => typeof v === "string";
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
 const isNonNegativeNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const isWebIdentity = (v: unknown): v is { providerId: string; token: string } =>
+  isObject(v) && Object.keys(v).length === 2 && isString(v.providerId) && isString(v.token);
 const isPositiveNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v > 0;
 const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 const isProbability = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
