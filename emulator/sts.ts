@@ -62,6 +62,8 @@ export function accountOfRole(roleArn: string): string | undefined {
 export class Sts {
   private readonly roles = new Map<string, RoleSpec>();
   private readonly sessions = new Map<string, Session>();
+  /** Sessions issued before a reset: still known, so that their tokens answer TokenFailure as revoked ones do. */
+  private readonly retired = new Map<string, Session>();
   private readonly accounts = new Map<string, TaskStore>();
 
   /** @param newTaskStore makes the task store of an account other than the default one */
@@ -83,12 +85,12 @@ export class Sts {
 
   /** Every credential a request may be signed with: `base`, then the temporary ones issued (expired ones too: they answer TokenFailure). */
   accepted(base: readonly Credential[]): Credential[] {
-    return [...base, ...[...this.sessions.values()].map((session) => session.credential)];
+    return [...base, ...[...this.sessions.values(), ...this.retired.values()].map((session) => session.credential)];
   }
 
   /** Refuses temporary credentials past their lifetime, as API 3.0 does. */
   checkCurrent(credential: Credential, nowMs: number): void {
-    const session = this.sessions.get(credential.secretId);
+    const session = this.sessions.get(credential.secretId) ?? this.retired.get(credential.secretId);
     if (session && session.credential === credential && nowMs >= session.expiresAtMs) {
       throw new ApiError("AuthFailure.TokenFailure", "The token has expired: request new temporary credentials.");
     }
@@ -165,8 +167,9 @@ export class Sts {
     return this.sessions.size;
   }
 
-  /** Forgets issued credentials and the other accounts' tasks; roles stay, as credentials do. */
+  /** Ends every issued credential (their tokens answer TokenFailure) and forgets the other accounts' tasks; roles stay, as credentials do. */
   clear(): void {
+    for (const [secretId, session] of this.sessions) this.retired.set(secretId, { ...session, expiresAtMs: 0 });
     this.sessions.clear();
     for (const store of this.accounts.values()) store.clear();
   }

@@ -333,6 +333,15 @@ describe("assume role", () => {
     expect((await emulator.current.stats()).actions.DescribeTaskStatus).toBeUndefined();
   });
 
+  test("a transient STS failure (InternalError, a reset connection) is retried within the deadline", async () => {
+    const flaky = "qcs::cam::uin/300000000003:roleName/flaky";
+    await emulator.current.addRole({ roleArn: flaky });
+    await emulator.current.addFault({ kind: "InternalError", action: "AssumeRole", count: 1 });
+    await emulator.current.addFault({ kind: "reset", action: "AssumeRole", count: 1 });
+    await expect(waitIn("300000000003", { env: cleanEnv(envKeys) }, { assumeRole: { roleArn: flaky } })).resolves.toMatchObject({ status: "succeeded" });
+    expect((await emulator.current.stats()).actions.AssumeRole.received).toBe(3);
+  });
+
   test("a wait that outlives two credential lifetimes keeps working, renewing before each expiry", async () => {
     await emulator.current.addRole({ roleArn: "qcs::cam::uin/600000000006:roleName/short", lifetimeSeconds: 2 });
     const { taskId } = await emulator.current.account("600000000006").createTask({ service: "clb", durationMs: 5500 });
