@@ -102,12 +102,21 @@ export class EmulatorControl {
     return (await response.json()) as T;
   }
 
-  protected send(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(new URL(`/_emulator/${this.prefix()}${path}`, this.url), {
-      method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  protected async send(method: string, path: string, body?: unknown): Promise<Response> {
+    const request = () =>
+      fetch(new URL(`/_emulator/${this.prefix()}${path}`, this.url), {
+        method,
+        headers: body === undefined ? undefined : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      return await request();
+    } catch (error) {
+      // A keep-alive connection the emulator closed as idle just as this request went out: the
+      // emulator never read it (it resets only API requests), so sending it again is safe.
+      if (!isStaleConnection(error)) throw error;
+      return request();
+    }
   }
 
   /** Where the control routes are: the emulator's own, or one account's task routes. */
@@ -127,6 +136,11 @@ class AccountControl extends EmulatorControl {
   protected override prefix(): string {
     return `accounts/${this.uin}/`;
   }
+}
+
+function isStaleConnection(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } })?.cause?.code;
+  return error instanceof TypeError && (code === "ECONNRESET" || code === "EPIPE" || code === "UND_ERR_SOCKET");
 }
 
 async function ensureOk(response: Response): Promise<void> {
