@@ -1,9 +1,14 @@
+#!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions } from "./index";
+import { describeRange, inRange, LIMITS, type Range } from "./limits";
+import { SERVICE_NAMES, SERVICE_TABLE } from "./services";
 import { accountOfRole } from "./sts";
 import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
 
-const USAGE = `Usage: npm run emulator -- [options]
+const USAGE = `Usage: tencentcloud-api-emulator [options]
+       npx -p tencentcloud-task-completion tencentcloud-api-emulator [options]   (without installing)
+       npm run emulator -- [options]   (in the package's own repository)
 
 Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
 DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, STS AssumeRole, with a control API under
@@ -44,10 +49,10 @@ function parseCommandLine(args: string[]): EmulatorOptions | "help" {
   const roles = values.role ?? [];
   const badRole = roles.find((arn) => !accountOfRole(arn));
   if (badRole !== undefined) throw new UsageError(`--role must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer, not "${badRole}"`);
-  const lifetimeSeconds = integer("--credential-lifetime", values["credential-lifetime"], 1);
+  const lifetimeSeconds = number("--credential-lifetime", values["credential-lifetime"], LIMITS.credentialLifetimeSeconds);
   return {
     roles: roles.map((roleArn) => ({ roleArn, lifetimeSeconds })),
-    port: integer("--port", values.port, 0, 65535) ?? 9000,
+    port: number("--port", values.port, LIMITS.port) ?? 9000,
     host: values.host,
     credentials: [
       {
@@ -56,9 +61,9 @@ function parseCommandLine(args: string[]): EmulatorOptions | "help" {
         token: values.token,
       },
     ],
-    rateLimit: integer("--rate-limit", values["rate-limit"], 1),
+    rateLimit: number("--rate-limit", values["rate-limit"], LIMITS.rateLimit),
     taskDefaults: {
-      durationMs: integer("--task-duration-ms", values["task-duration-ms"], 0),
+      durationMs: number("--task-duration-ms", values["task-duration-ms"], LIMITS.taskDurationMs),
       outcome,
     },
   };
@@ -88,14 +93,29 @@ function parseFlags(args: string[]) {
   }
 }
 
-function integer(name: string, value: string | undefined, min: number, max?: number): number | undefined {
+/** A number argument within its documented range (`LIMITS`). */
+function number(name: string, value: string | undefined, range: Range): number | undefined {
   if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || (max !== undefined && number > max)) {
-    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`${name} must be an integer ${range}, not "${value}"`);
-  }
-  return number;
+  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!inRange(parsed, range)) throw new UsageError(`${name} must be ${describeRange(range)}, not "${value.slice(0, 40)}"`);
+  return parsed;
+}
+
+/** What `--help` adds to the usage: the actions served, from the service table, and the control API. */
+function servedHelp(): string {
+  const rows = SERVICE_NAMES.map((name) => {
+    const { product, version, actions } = SERVICE_TABLE[name];
+    return `  ${name.padEnd(10)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
+  });
+  return `
+Actions served (status action first; the others start tasks):
+${rows.join("\n")}
+
+Control API (JSON): POST/GET /_emulator/tasks, GET /_emulator/tasks/ID, POST/GET/DELETE /_emulator/faults,
+POST/GET/DELETE /_emulator/scripts ({action, version?, product?, match?, responses: [1..1000 Response
+objects, the last repeated]}), GET /_emulator/stats, GET /_emulator/requests, POST /_emulator/reset.
+API request bodies are limited to 1 MB (HTTP 413), control bodies to 16 MB.
+`;
 }
 
 async function main(): Promise<void> {
@@ -109,7 +129,7 @@ async function main(): Promise<void> {
     return;
   }
   if (options === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE + servedHelp());
     return;
   }
   const emulator = await startEmulator(options);

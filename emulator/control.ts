@@ -1,17 +1,22 @@
 import type { FaultSpec, FaultView } from "./faults";
 import type { LoggedRequest } from "./requestLog";
+import type { ScriptSpec, ScriptView } from "./scripts";
 import type { StatsSnapshot } from "./stats";
 import type { RoleSpec, SessionView } from "./sts";
-import type { ClbTaskSpec, RedisTaskSpec, TaskSpec, TaskView } from "./tasks";
+import type { ClbTaskSpec, RedisTaskSpec, ServiceTaskSpec, TaskSpec, TaskView } from "./tasks";
 
 /** A typed client for the control API of a running emulator, local or remote (e.g. in CI). */
 export class EmulatorControl {
   /** @param url the emulator's base URL, e.g. `http://127.0.0.1:9000` */
   constructor(readonly url: string) {}
 
-  /** Starts a task on a timeline; CLB task ids are UUIDs, Redis ones integers. */
+  /**
+   * Starts a task on a timeline. Its id has its service's form: a UUID (CLB, VPC, GAAP, CVM, where
+   * the id is a RequestId; CDB), an integer (Redis, FlowIds, ...) or a numeric string (MongoDB).
+   */
   createTask(spec: ClbTaskSpec): Promise<{ taskId: string }>;
   createTask(spec: RedisTaskSpec): Promise<{ taskId: number }>;
+  createTask(spec: ServiceTaskSpec): Promise<{ taskId: string | number }>;
   createTask(spec: TaskSpec): Promise<{ taskId: string | number }> {
     return this.json("POST", "tasks", spec);
   }
@@ -38,6 +43,19 @@ export class EmulatorControl {
 
   async clearFaults(): Promise<void> {
     await ensureOk(await this.send("DELETE", "faults"));
+  }
+
+  /** Scripted answers for an action: its next requests get `responses` in turn, the last one repeated. */
+  addScript(spec: ScriptSpec): Promise<{ id: number }> {
+    return this.json("POST", "scripts", spec);
+  }
+
+  async listScripts(): Promise<ScriptView[]> {
+    return (await this.json<{ scripts: ScriptView[] }>("GET", "scripts")).scripts;
+  }
+
+  async clearScripts(): Promise<void> {
+    await ensureOk(await this.send("DELETE", "scripts"));
   }
 
   stats(): Promise<StatsSnapshot> {
@@ -73,7 +91,7 @@ export class EmulatorControl {
     return new AccountControl(this.url, uin);
   }
 
-  /** Clears tasks (of every account), faults, stats, the request log and rate-limit windows; ends issued temporary credentials (their tokens then answer AuthFailure.TokenFailure). */
+  /** Clears tasks (of every account), faults, scripts, stats, the request log and rate-limit windows; ends issued temporary credentials (their tokens then answer AuthFailure.TokenFailure). */
   async reset(): Promise<void> {
     await ensureOk(await this.send("POST", "reset"));
   }

@@ -1,6 +1,7 @@
 import type { FaultStore } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RequestLog } from "./requestLog";
+import type { ScriptStore } from "./scripts";
 import type { Credential } from "./signature";
 import type { Stats } from "./stats";
 import type { Sts } from "./sts";
@@ -11,6 +12,7 @@ export interface EmulatorState {
   credentials: readonly Credential[];
   tasks: TaskStore;
   faults: FaultStore;
+  scripts: ScriptStore;
   limiter: RateLimiter;
   stats: Stats;
   requests: RequestLog;

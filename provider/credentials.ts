@@ -416,10 +416,15 @@ export function credentialFingerprint(credential: Credential): string {
 /** The secret values a settings object already holds, so that inputs echoed in errors can be scrubbed of them. */
 export function knownSecrets(settings: CredentialSettings): string[] {
   const env = settings.env ?? process.env;
-  const explicit = settings.explicit && !("getCredential" in settings.explicit) ? settings.explicit : undefined;
+  let fromExplicit: unknown[] = [];
+  try {
+    const explicit = settings.explicit && !("getCredential" in settings.explicit) ? settings.explicit : undefined;
+    fromExplicit = [explicit?.secretKey, explicit?.token];
+  } catch {
+    // A source that cannot be read gives no secrets; the wait reports it as a credential error.
+  }
   return [
-    explicit?.secretKey,
-    explicit?.token,
+    ...fromExplicit,
     settings.stack?.secretKey,
     settings.stack?.securityToken,
     env.TENCENTCLOUD_SECRET_KEY,

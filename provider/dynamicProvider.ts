@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import { knownSecrets, parseStackCredentials, profileRegion, stsEndpoint, type StackCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
-import { TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
+import { MAX_INPUT_TEXT, TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
 import { inputNamesOf, MAX_TIMEOUT_SECONDS, parseTaskInputs, type InputDefaults, type TaskSpec } from "./inputs";
 import { formatProgress, isRoutine } from "./progress";
 import { parseRequestsPerSecond, REQUESTS_PER_SECOND_CONFIG, REQUESTS_PER_SECOND_ENV, sharedRuntime } from "./runtime";
 import type { InputFailure, TaskDetails, TaskResult } from "./task";
-import { printable, Secrets } from "./text";
+import { cut, printable, Secrets } from "./text";
 import { runWait } from "./wait";
 
 /** Changing only these (or the provider code) is an in-place update that does not wait again; any other input is a new task. */
@@ -64,7 +64,7 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
     const { inputs, failures } = parseTaskInputs(news, defaults);
     const secrets = new Secrets();
     secrets.add(...knownSecrets({ stack: stackCredentials }));
-    const all = [...configFailures, ...failures].map((f) => ({ property: printable(f.property), reason: printable(secrets.scrub(f.reason)) }));
+    const all = [...configFailures, ...failures].map((f) => ({ property: printable(cut(secrets.scrub(f.property), MAX_INPUT_TEXT)), reason: printable(cut(secrets.scrub(f.reason), MAX_INPUT_TEXT)) }));
     return { inputs, failures: all };
   },
 

@@ -131,7 +131,7 @@ describe("one task", () => {
     const [entry] = JSON.parse(stdout);
     expect(entry).toMatchObject({ service: "clb", taskId: id, region, status: "timeout", rawStatus: 2 });
     expect(entry.attempts).toBeGreaterThanOrEqual(2);
-    expect(entry.waitedSeconds).toBeGreaterThanOrEqual(1.5);
+    expect(entry.waitedSeconds).toBeGreaterThanOrEqual(2);
     expect(entry.waitedSeconds).toBeLessThan(2.5);
     expect(entry.error).toContain("did not finish within");
     expect(entry.code).toBeUndefined();

@@ -95,7 +95,7 @@ export function parseCommandLine(args: string[]): Command {
   for (const token of tokens) {
     if (token.kind === "positional") {
       if (token.index === tokens.find((t) => t.kind === "positional")!.index) continue; // the service
-      if (!takesTaskId) throw new UsageError(`<taskId>: ${service} takes no task id (got ${JSON.stringify(token.value.slice(0, 80))}); its options say what to call`);
+      if (!takesTaskId) throw new UsageError(`<taskId>: ${service} takes no task id (got ${JSON.stringify(token.value)}); its options say what to call`);
       tasks.push({ taskId: token.value });
       continue;
     }
@@ -154,7 +154,7 @@ const UNIT_SECONDS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600 };
 /** "90", "90s", "15m", "1h" to seconds; the range is the engine's to check. */
 function parseDuration(text: string): number {
   const match = /^(\d{1,9})([smh]?)$/.exec(text);
-  if (!match) throw new UsageError(`--timeout: expected a duration such as 90, 90s, 15m or 1h, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!match) throw new UsageError(`--timeout: expected a duration such as 90, 90s, 15m or 1h, got ${JSON.stringify(text)}`);
   return Number(match[1]) * UNIT_SECONDS[match[2]];
 }
 
