@@ -328,6 +328,19 @@ describe("usage", () => {
     expect(stderr).toContain('env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100');
   });
 
+  test.concurrent.each(["0x10", "1.5", "1e1", "0", "101", "-5", "20/s"])("a budget of %j is not a whole number from 1 to 100: exit 64", async (budget) => {
+    const { code, stdout, stderr } = await run(["clb", "task-1", "--region", region], pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: budget }));
+    expect(code).toBe(64);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100, a whole number`);
+  });
+
+  test.concurrent("a budget in range is used: the wait runs", async () => {
+    const id = await clbTask({ durationMs: 0, outcome: "succeeded" });
+    const { code } = await run(await clbArgs(id), pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: " 100 " }));
+    expect(code).toBe(0);
+  });
+
   test.concurrent("--version: the package's version", async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, "../package.json"), "utf8"));
     expect(await run(["--version"])).toMatchObject({ code: 0, stdout: `${version}\n` });
