@@ -329,7 +329,8 @@ describe("usage", () => {
   });
 
   test.concurrent.each(["0x10", "1.5", "1e1", "0", "101", "-5", "20/s"])("a budget of %j is not a whole number from 1 to 100: exit 64", async (budget) => {
-    const { code, stdout, stderr } = await run(["clb", "task-1", "--region", region], pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: budget }));
+    // Against the emulator with a short timeout: a budget wrongly accepted fails fast, not after 30 minutes.
+    const { code, stdout, stderr } = await run([...(await clbArgs("task-1")), "--timeout", "2"], pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: budget }));
     expect(code).toBe(64);
     expect(stdout).toBe("");
     expect(stderr).toContain(`env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100, a whole number`);
