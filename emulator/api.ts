@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
-import { findAction, runAction } from "./actions";
+import { findAction, isServedAction, parseBody, runAction, signedFor, type Signing } from "./actions";
 import { ApiError } from "./apiError";
 import { apiErrorMessage, DEFAULT_STALL_MS, type FaultSpec } from "./faults";
 import { sendJson } from "./respond";
@@ -18,11 +18,28 @@ export async function handleApiRequest(
   const at = Date.now();
   const headers = singleValued(req.headers);
   const action = headers["x-tc-action"];
-  // Requests without an action still show in the stats and the log, so that misdirected traffic is visible.
-  const statsKey = action ?? "(none)";
+  const statsKey = statsKeyOf(action, state);
   state.stats.received(statsKey);
-  const outcome = await answer({ req, res, headers, body, action, statsKey }, state);
-  state.requests.add({ at, action: statsKey, outcome });
+  const seen: Seen = {};
+  const outcome = await answer({ req, res, headers, body, action, statsKey, seen }, state);
+  state.requests.add({ at, action: statsKey, outcome, ...seen });
+}
+
+/**
+ * The key a request counts under in the stats and the log: its action if the emulator serves it
+ * or a script answers it; `(unknown)` for any other action, so that junk actions cannot grow
+ * the stats; `(none)` without one. Requests of both kinds still show, so that misdirected
+ * traffic is visible.
+ */
+export function statsKeyOf(action: string | undefined, state: EmulatorState): string {
+  if (action === undefined) return "(none)";
+  return isServedAction(action) || state.scripts.hasAction(action) ? action : "(unknown)";
+}
+
+/** What the log shows of a request once known: the service it was signed for, its version. */
+interface Seen {
+  service?: string;
+  version?: string;
 }
 
 interface ApiRequest {
@@ -32,14 +49,16 @@ interface ApiRequest {
   body: Buffer;
   action: string | undefined;
   statsKey: string;
+  seen: Seen;
 }
 
 /**
  * Answers the request and returns how (a stalled request that is answered later: as answered).
- * Order: injected faults, signature, action and version, rate limit, parameters, the action itself.
+ * Order: injected faults, signature, scripted answers, action, version and signing service,
+ * rate limit, parameters, the action itself.
  */
 async function answer(request: ApiRequest, state: EmulatorState): Promise<RequestOutcome> {
-  const { req, res, headers, body, action, statsKey } = request;
+  const { req, res, headers, body, action, statsKey, seen } = request;
   const fault = state.faults.fire(action);
   if (fault) {
     state.stats.count(statsKey, "faulted");
@@ -52,12 +71,29 @@ async function answer(request: ApiRequest, state: EmulatorState): Promise<Reques
   const requestId = randomUUID();
   try {
     // Signatures and rate limits use real time: clients sign with it.
-    const credential = verifyTc3(headers, body, state.credentials, Date.now());
-    const definition = findAction(action, headers["x-tc-version"]);
-    state.limiter.take(definition.name, credential.secretId);
-    state.stats.accepted(statsKey);
-    const response = runAction(definition, body, { requestId, region: headers["x-tc-region"], tasks: state.tasks });
-    sendJson(res, 200, { Response: { ...response, RequestId: requestId } });
+    const { credential, service } = verifyTc3(headers, body, state.sts.accepted(state.credentials), Date.now());
+    state.sts.checkCurrent(credential, Date.now());
+    seen.service = service.slice(0, 64);
+    const signing: Signing = { service, host: headers.host ?? "" };
+    const version = headers["x-tc-version"];
+    seen.version = version?.slice(0, 32);
+    let response: object;
+    let scriptedRequestId: unknown;
+    if (state.sts.serves(action)) {
+      state.limiter.take(action!, credential.secretId);
+      state.stats.accepted(statsKey);
+      response = state.sts.answer(action!, version, body, credential, Date.now());
+    } else {
+      const scripted = action === undefined ? undefined : scriptedAnswer(action, version, signing, body, state);
+      const definition = scripted ? undefined : findAction(action, version, signing);
+      state.limiter.take(definition?.name ?? (action as string), credential.secretId);
+      state.stats.accepted(statsKey);
+      // Each account sees only its own tasks.
+      const tasks = state.sts.tasksOf(state.sts.accountOf(credential), state.tasks);
+      response = scripted ?? runAction(definition!, parseBody(body), { requestId, region: headers["x-tc-region"], tasks });
+      scriptedRequestId = scripted?.RequestId;
+    }
+    sendJson(res, 200, { Response: { ...response, RequestId: scriptedRequestId ?? requestId } });
     state.stats.count(statsKey, "ok");
     return "ok";
   } catch (error) {
@@ -67,6 +103,18 @@ async function answer(request: ApiRequest, state: EmulatorState): Promise<Reques
     sendApiError(res, error, requestId);
     return outcome;
   }
+}
+
+/** The next scripted answer for this request, if a script matches it. */
+function scriptedAnswer(action: string, version: string | undefined, signing: Signing, body: Buffer, state: EmulatorState): Record<string, unknown> | undefined {
+  if (!state.scripts.hasAction(action)) return undefined;
+  let params: Record<string, unknown> = {};
+  try {
+    params = parseBody(body);
+  } catch {
+    // A body that is not a JSON object matches only scripts without `match`.
+  }
+  return state.scripts.answer({ action, version, params, signedFor: (product) => signedFor(signing, product) });
 }
 
 function sendApiError(res: ServerResponse, error: ApiError, requestId: string): void {

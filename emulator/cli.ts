@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions } from "./index";
+import { describeRange, inRange, LIMITS, type Range } from "./limits";
+import { SERVICE_NAMES, SERVICE_TABLE } from "./services";
+import { accountOfRole } from "./sts";
 import { isTaskOutcome, TASK_OUTCOMES } from "./tasks";
 
 const USAGE = `Usage: tencentcloud-api-emulator [options]
@@ -8,7 +11,7 @@ const USAGE = `Usage: tencentcloud-api-emulator [options]
        npm run emulator -- [options]   (in the package's own repository)
 
 Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
-DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control API under
+DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, STS AssumeRole, with a control API under
 /_emulator/.
 
   --port N               port to listen on (default 9000; 0 picks a free one)
@@ -16,6 +19,10 @@ DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, with a control 
   --secret-id ID         SecretId to accept, with --secret-key (default ${DEFAULT_CREDENTIAL.secretId})
   --secret-key KEY       SecretKey to accept, with --secret-id (default ${DEFAULT_CREDENTIAL.secretKey})
   --token T              require this X-TC-Token, as temporary credentials do
+  --role ARN             a role that callers may assume with STS AssumeRole (repeatable);
+                         its temporary credentials act in the account of the ARN
+  --credential-lifetime S  lifetime in seconds of those temporary credentials (default: the
+                         DurationSeconds asked for, 7200 if none)
   --rate-limit N         accepted requests per second per action and SecretId (default 20)
   --task-duration-ms N   how long tasks started by the API run (default 3000)
   --task-outcome O       how they end: succeeded, failed or error (default succeeded)
@@ -39,8 +46,13 @@ function parseCommandLine(args: string[]): EmulatorOptions | "help" {
   if (outcome !== undefined && !isTaskOutcome(outcome)) {
     throw new UsageError(`--task-outcome must be one of ${TASK_OUTCOMES.join(", ")}, not "${outcome}"`);
   }
+  const roles = values.role ?? [];
+  const badRole = roles.find((arn) => !accountOfRole(arn));
+  if (badRole !== undefined) throw new UsageError(`--role must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer, not "${badRole}"`);
+  const lifetimeSeconds = number("--credential-lifetime", values["credential-lifetime"], LIMITS.credentialLifetimeSeconds);
   return {
-    port: integer("--port", values.port, 0, 65535) ?? 9000,
+    roles: roles.map((roleArn) => ({ roleArn, lifetimeSeconds })),
+    port: number("--port", values.port, LIMITS.port) ?? 9000,
     host: values.host,
     credentials: [
       {
@@ -49,9 +61,9 @@ function parseCommandLine(args: string[]): EmulatorOptions | "help" {
         token: values.token,
       },
     ],
-    rateLimit: integer("--rate-limit", values["rate-limit"], 1),
+    rateLimit: number("--rate-limit", values["rate-limit"], LIMITS.rateLimit),
     taskDefaults: {
-      durationMs: integer("--task-duration-ms", values["task-duration-ms"], 0),
+      durationMs: number("--task-duration-ms", values["task-duration-ms"], LIMITS.taskDurationMs),
       outcome,
     },
   };
@@ -68,6 +80,8 @@ function parseFlags(args: string[]) {
         "secret-key": { type: "string" },
         token: { type: "string" },
         "rate-limit": { type: "string" },
+        role: { type: "string", multiple: true },
+        "credential-lifetime": { type: "string" },
         "task-duration-ms": { type: "string" },
         "task-outcome": { type: "string" },
         help: { type: "boolean" },
@@ -79,14 +93,29 @@ function parseFlags(args: string[]) {
   }
 }
 
-function integer(name: string, value: string | undefined, min: number, max?: number): number | undefined {
+/** A number argument within its documented range (`LIMITS`). */
+function number(name: string, value: string | undefined, range: Range): number | undefined {
   if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || (max !== undefined && number > max)) {
-    const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-    throw new UsageError(`${name} must be an integer ${range}, not "${value}"`);
-  }
-  return number;
+  const parsed = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!inRange(parsed, range)) throw new UsageError(`${name} must be ${describeRange(range)}, not "${value.slice(0, 40)}"`);
+  return parsed;
+}
+
+/** What `--help` adds to the usage: the actions served, from the service table, and the control API. */
+function servedHelp(): string {
+  const rows = SERVICE_NAMES.map((name) => {
+    const { product, version, actions } = SERVICE_TABLE[name];
+    return `  ${name.padEnd(10)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
+  });
+  return `
+Actions served (status action first; the others start tasks):
+${rows.join("\n")}
+
+Control API (JSON): POST/GET /_emulator/tasks, GET /_emulator/tasks/ID, POST/GET/DELETE /_emulator/faults,
+POST/GET/DELETE /_emulator/scripts ({action, version?, product?, match?, responses: [1..1000 Response
+objects, the last repeated]}), GET /_emulator/stats, GET /_emulator/requests, POST /_emulator/reset.
+API request bodies are limited to 1 MB (HTTP 413), control bodies to 16 MB.
+`;
 }
 
 async function main(): Promise<void> {
@@ -100,7 +129,7 @@ async function main(): Promise<void> {
     return;
   }
   if (options === "help") {
-    process.stdout.write(USAGE);
+    process.stdout.write(USAGE + servedHelp());
     return;
   }
   const emulator = await startEmulator(options);

@@ -1,16 +1,22 @@
 import type { FaultSpec, FaultView } from "./faults";
 import type { LoggedRequest } from "./requestLog";
+import type { ScriptSpec, ScriptView } from "./scripts";
 import type { StatsSnapshot } from "./stats";
-import type { ClbTaskSpec, RedisTaskSpec, TaskSpec, TaskView } from "./tasks";
+import type { RoleSpec, SessionView } from "./sts";
+import type { ClbTaskSpec, RedisTaskSpec, ServiceTaskSpec, TaskSpec, TaskView } from "./tasks";
 
 /** A typed client for the control API of a running emulator, local or remote (e.g. in CI). */
 export class EmulatorControl {
   /** @param url the emulator's base URL, e.g. `http://127.0.0.1:9000` */
   constructor(readonly url: string) {}
 
-  /** Starts a task on a timeline; CLB task ids are UUIDs, Redis ones integers. */
+  /**
+   * Starts a task on a timeline. Its id has its service's form: a UUID (CLB, VPC, GAAP, CVM, where
+   * the id is a RequestId; CDB), an integer (Redis, FlowIds, ...) or a numeric string (MongoDB).
+   */
   createTask(spec: ClbTaskSpec): Promise<{ taskId: string }>;
   createTask(spec: RedisTaskSpec): Promise<{ taskId: number }>;
+  createTask(spec: ServiceTaskSpec): Promise<{ taskId: string | number }>;
   createTask(spec: TaskSpec): Promise<{ taskId: string | number }> {
     return this.json("POST", "tasks", spec);
   }
@@ -39,6 +45,19 @@ export class EmulatorControl {
     await ensureOk(await this.send("DELETE", "faults"));
   }
 
+  /** Scripted answers for an action: its next requests get `responses` in turn, the last one repeated. */
+  addScript(spec: ScriptSpec): Promise<{ id: number }> {
+    return this.json("POST", "scripts", spec);
+  }
+
+  async listScripts(): Promise<ScriptView[]> {
+    return (await this.json<{ scripts: ScriptView[] }>("GET", "scripts")).scripts;
+  }
+
+  async clearScripts(): Promise<void> {
+    await ensureOk(await this.send("DELETE", "scripts"));
+  }
+
   stats(): Promise<StatsSnapshot> {
     return this.json("GET", "stats");
   }
@@ -48,23 +67,65 @@ export class EmulatorControl {
     return (await this.json<{ requests: LoggedRequest[] }>("GET", "requests")).requests;
   }
 
-  /** Clears tasks, faults, stats, the request log and rate-limit windows. */
+  /** Lets callers assume a role (STS AssumeRole); its temporary credentials act in the role's account. */
+  addRole(role: RoleSpec): Promise<RoleSpec> {
+    return this.json("POST", "roles", role);
+  }
+
+  async listRoles(): Promise<RoleSpec[]> {
+    return (await this.json<{ roles: RoleSpec[] }>("GET", "roles")).roles;
+  }
+
+  /** The temporary credentials issued by AssumeRole, secrets included (for secret scans). */
+  async sessions(): Promise<SessionView[]> {
+    return (await this.json<{ sessions: SessionView[] }>("GET", "sessions")).sessions;
+  }
+
+  /** Ends the lifetime of every temporary credential issued so far: their next request answers AuthFailure.TokenFailure. */
+  async expireSessions(): Promise<number> {
+    return (await this.json<{ expired: number }>("POST", "sessions/expire")).expired;
+  }
+
+  /** The task routes (createTask, getTask, listTasks) for the tasks of another account. */
+  account(uin: string): Pick<EmulatorControl, "createTask" | "getTask" | "listTasks"> {
+    return new AccountControl(this.url, uin);
+  }
+
+  /** Clears tasks (of every account), faults, scripts, stats, the request log, rate-limit windows and issued temporary credentials. */
   async reset(): Promise<void> {
     await ensureOk(await this.send("POST", "reset"));
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  protected async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await this.send(method, path, body);
     await ensureOk(response);
     return (await response.json()) as T;
   }
 
-  private send(method: string, path: string, body?: unknown): Promise<Response> {
-    return fetch(new URL(`/_emulator/${path}`, this.url), {
+  protected send(method: string, path: string, body?: unknown): Promise<Response> {
+    return fetch(new URL(`/_emulator/${this.prefix()}${path}`, this.url), {
       method,
       headers: body === undefined ? undefined : { "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  }
+
+  /** Where the control routes are: the emulator's own, or one account's task routes. */
+  protected prefix(): string {
+    return "";
+  }
+}
+
+class AccountControl extends EmulatorControl {
+  constructor(
+    url: string,
+    private readonly uin: string,
+  ) {
+    super(url);
+  }
+
+  protected override prefix(): string {
+    return `accounts/${this.uin}/`;
   }
 }
 

@@ -1,7 +1,11 @@
 import { isFaultKind, TRANSPORT_FAULT_KINDS, type FaultSpec } from "./faults";
+import { describeRange, inRange, LIMITS, type Range } from "./limits";
 import { isRegion } from "./regions";
+import type { ScriptSpec } from "./scripts";
+import { SERVICE_NAMES, SERVICE_TABLE, type Service } from "./services";
 import type { EmulatorState } from "./state";
-import { isTaskOutcome, TASK_OUTCOMES, type TaskSpec } from "./tasks";
+import { accountOfRole, type RoleSpec } from "./sts";
+import { isTaskOutcome, TASK_OUTCOMES, type Task, type TaskSpec, type TaskStore, type TaskView } from "./tasks";
 
 /** The prefix of the control API: the emulator's own, clearly not Tencent Cloud's. */
 export const CONTROL_PREFIX = "/_emulator/";
@@ -15,7 +19,7 @@ export interface ControlAnswer {
 /** Bad control input: answered HTTP 400 `{ "error": ... }`. */
 class ControlInputError extends Error {}
 
-/** Answers a control API request: task timelines, faults, stats, the request log, reset. */
+/** Answers a control API request: task timelines, faults, scripts, stats, the request log, reset. */
 export function handleControlRequest(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
   try {
     return route(method, path.slice(CONTROL_PREFIX.length), body, state);
@@ -26,15 +30,37 @@ export function handleControlRequest(method: string, path: string, body: Buffer,
 }
 
 function route(method: string, path: string, body: Buffer, state: EmulatorState): ControlAnswer {
-  const { tasks, faults, stats, requests, limiter } = state;
+  // `accounts/<uin>/tasks...`: the task routes, for the tasks of another account (sts.ts).
+  const inAccount = /^accounts\/(\d{1,20})\/(tasks(?:\/[^/]+)?)$/.exec(path);
+  if (inAccount) return route(method, inAccount[2], body, { ...state, tasks: state.sts.tasksOf(inAccount[1], state.tasks) });
+  const { tasks, faults, scripts, stats, requests, limiter, sts } = state;
   switch (`${method} ${path}`) {
+    case "POST roles": {
+      const role = parseRoleSpec(parseJsonObject(body));
+      sts.addRole(role);
+      return { status: 201, body: role };
+    }
+    case "GET roles":
+      return { status: 200, body: { roles: sts.listRoles() } };
+    case "GET sessions":
+      return { status: 200, body: { sessions: sts.views(Date.now()) } };
+    case "POST sessions/expire":
+      return { status: 200, body: { expired: sts.expireAll(Date.now()) } };
     case "POST tasks": {
-      const spec = parseTaskSpec(parseJsonObject(body));
-      const task = spec.service === "clb" ? tasks.createClb(spec) : tasks.createRedis(spec);
+      const spec = parseTaskSpec(parseJsonObject(body), tasks);
+      const task =
+        spec.service === "clb" ? tasks.createClb(spec) : spec.service === "redis" ? tasks.createRedis(spec) : tasks.createService(spec, SERVICE_TABLE[spec.service].ids);
       return { status: 201, body: { taskId: task.taskId } };
     }
     case "GET tasks":
-      return { status: 200, body: { tasks: tasks.list().map((task) => tasks.view(task)) } };
+      return { status: 200, body: { tasks: tasks.list().map((task) => view(task, tasks)) } };
+    case "POST scripts":
+      return { status: 201, body: { id: scripts.add(parseScriptSpec(parseJsonObject(body))).id } };
+    case "GET scripts":
+      return { status: 200, body: { scripts: scripts.list() } };
+    case "DELETE scripts":
+      scripts.clear();
+      return { status: 204 };
     case "POST faults":
       return { status: 201, body: { id: faults.add(parseFaultSpec(parseJsonObject(body))).id } };
     case "GET faults":
@@ -49,9 +75,11 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
     case "POST reset":
       tasks.clear();
       faults.clear();
+      scripts.clear();
       stats.clear();
       requests.clear();
       limiter.clear();
+      sts.clear();
       return { status: 204 };
   }
   const taskPath = /^tasks\/([^/]+)$/.exec(path);
@@ -59,7 +87,7 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
     const taskId = taskPath[1];
     const task = tasks.get(taskId);
     if (!task) return { status: 404, body: { error: `No task with id ${taskId}.` } };
-    return { status: 200, body: tasks.view(task) };
+    return { status: 200, body: view(task, tasks) };
   }
   return { status: 404, body: { error: `No control route ${method} ${CONTROL_PREFIX}${path}.` } };
 }
@@ -79,34 +107,87 @@ function parseJsonObject(body: Buffer): Input {
   return parsed as Input;
 }
 
-const TASK_FIELDS = {
-  clb: ["service", "durationMs", "outcome", "message", "region", "loadBalancerIds", "dealName"],
-  redis: ["service", "durationMs", "outcome", "message", "region", "instanceId", "taskType"],
-};
+/** A task with its service's status value for where it is on its timeline now. */
+function view(task: Task, tasks: TaskStore): TaskView {
+  return tasks.view(task, SERVICE_TABLE[task.service].statuses[tasks.phase(task)]);
+}
 
-function parseTaskSpec(input: Input): TaskSpec {
+const TIMELINE_FIELDS = ["service", "durationMs", "outcome", "message", "region"];
+const TASK_FIELDS: Record<"clb" | "redis" | "other", string[]> = {
+  clb: [...TIMELINE_FIELDS, "loadBalancerIds", "dealName"],
+  redis: [...TIMELINE_FIELDS, "instanceId", "taskType"],
+  other: [...TIMELINE_FIELDS, "instanceId", "taskType", "dealName", "taskId"],
+};
+/** A RequestId-style id given to a task: what the waiter accepts as one. */
+const GIVEN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+function parseTaskSpec(input: Input, tasks: TaskStore): TaskSpec {
   const service = input.service;
-  if (service !== "clb" && service !== "redis") throw new ControlInputError('`service` must be "clb" or "redis".');
-  checkFields(input, TASK_FIELDS[service], `${service} tasks`);
+  if (typeof service !== "string" || !(SERVICE_NAMES as readonly string[]).includes(service)) {
+    throw new ControlInputError(`\`service\` must be one of ${SERVICE_NAMES.join(", ")}.`);
+  }
+  const known = service === "clb" || service === "redis" ? TASK_FIELDS[service] : TASK_FIELDS.other;
+  checkFields(input, known, `${service} tasks`);
   const timeline = {
-    durationMs: field(input, "durationMs", isNonNegativeNumber, "a number of milliseconds, 0 or more"),
+    durationMs: field(input, "durationMs", ranged(LIMITS.taskDurationMs), `${describeRange(LIMITS.taskDurationMs)} (milliseconds)`),
     outcome: field(input, "outcome", isTaskOutcome, `one of ${TASK_OUTCOMES.join(", ")}`),
     message: field(input, "message", isString, "a string"),
     region: field(input, "region", isRegionName, "a Tencent Cloud region such as ap-guangzhou"),
   };
-  return service === "clb"
-    ? {
-        service,
-        ...timeline,
-        loadBalancerIds: field(input, "loadBalancerIds", isStringArray, "an array of strings"),
-        dealName: field(input, "dealName", isString, "a string"),
-      }
-    : {
-        service,
-        ...timeline,
-        instanceId: field(input, "instanceId", isString, "a string"),
-        taskType: field(input, "taskType", isString, "a string"),
-      };
+  if (service === "clb") {
+    return {
+      service,
+      ...timeline,
+      loadBalancerIds: field(input, "loadBalancerIds", isStringArray, "an array of strings"),
+      dealName: field(input, "dealName", isString, "a string"),
+    };
+  }
+  const details = { ...timeline, instanceId: field(input, "instanceId", isString, "a string"), taskType: field(input, "taskType", isString, "a string") };
+  if (service === "redis") return { service, ...details };
+  const other = service as Exclude<Service, "clb" | "redis">;
+  const taskId = field(input, "taskId", isString, 'a RequestId-style string (letters, digits, "-" and "_", at most 128)');
+  if (taskId !== undefined) {
+    if (SERVICE_TABLE[other].ids !== "uuid") throw new ControlInputError(`\`taskId\` can be given only for services whose ids are RequestIds, not ${other}.`);
+    if (!GIVEN_TASK_ID.test(taskId)) throw new ControlInputError('`taskId` must be a RequestId-style string (letters, digits, "-" and "_", at most 128).');
+    if (tasks.has(taskId)) throw new ControlInputError(`\`taskId\` ${taskId} names a task already.`);
+  }
+  return { service: other, ...details, taskId, dealName: field(input, "dealName", isString, "a string") };
+}
+
+const SCRIPT_FIELDS = ["action", "version", "product", "match", "responses"];
+
+function parseScriptSpec(input: Input): ScriptSpec {
+  checkFields(input, SCRIPT_FIELDS, "scripts");
+  const action = field(input, "action", isActionName, "an action name such as DescribeDisks");
+  if (action === undefined) throw new ControlInputError("`action` is required: the X-TC-Action the script answers.");
+  const responses = input.responses;
+  const count = LIMITS.scriptResponses;
+  if (!Array.isArray(responses) || !inRange(responses.length, count) || !responses.every(isObject)) {
+    throw new ControlInputError(`\`responses\` must be an array of ${count.min} to ${count.max} JSON objects: the Response of each answer, the last one repeated.`);
+  }
+  return {
+    action,
+    version: field(input, "version", isVersion, "an API version such as 2017-03-12"),
+    product: field(input, "product", isString, "a product name such as cbs"),
+    match: field(input, "match", isObject, "a JSON object of request parameters"),
+    responses,
+  };
+}
+
+const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds"];
+
+function parseRoleSpec(input: Input): RoleSpec {
+  checkFields(input, ROLE_FIELDS, "roles");
+  const roleArn = input.roleArn;
+  if (typeof roleArn !== "string" || !accountOfRole(roleArn)) {
+    throw new ControlInputError("`roleArn` must be a role ARN such as qcs::cam::uin/200000000002:roleName/deployer.");
+  }
+  return {
+    roleArn,
+    allowedSecretIds: field(input, "allowedSecretIds", isStringArray, "an array of SecretIds"),
+    externalId: field(input, "externalId", isString, "a string"),
+    lifetimeSeconds: field(input, "lifetimeSeconds", ranged(LIMITS.credentialLifetimeSeconds), `${describeRange(LIMITS.credentialLifetimeSeconds)} (seconds)`),
+  };
 }
 
 const FAULT_FIELDS = ["kind", "action", "count", "probability", "delayMs", "durationMs", "answer"];
@@ -126,10 +207,10 @@ function parseFaultSpec(input: Input): FaultSpec {
     kind,
     answer,
     action: field(input, "action", isString, "an action name"),
-    count: field(input, "count", isPositiveInteger, "a positive integer"),
-    probability: field(input, "probability", isProbability, "a number from 0 to 1"),
-    delayMs: field(input, "delayMs", isNonNegativeNumber, "a number of milliseconds, 0 or more"),
-    durationMs: field(input, "durationMs", isNonNegativeNumber, "a number of milliseconds, 0 or more"),
+    count: field(input, "count", ranged(LIMITS.faultCount), describeRange(LIMITS.faultCount)),
+    probability: field(input, "probability", ranged(LIMITS.probability), describeRange(LIMITS.probability)),
+    delayMs: field(input, "delayMs", ranged(LIMITS.faultDelayMs), `${describeRange(LIMITS.faultDelayMs)} (milliseconds)`),
+    durationMs: field(input, "durationMs", ranged(LIMITS.faultDurationMs), `${describeRange(LIMITS.faultDurationMs)} (milliseconds)`),
   };
 }
 
@@ -156,7 +237,7 @@ function field<T>(
 const isString = (v: unknown): v is string => typeof v === "string";
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
-const isNonNegativeNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
-const isPositiveInteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
-const isProbability = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 1;
+const ranged = (range: Range) => (v: unknown): v is number => inRange(v, range);
+const isActionName = (v: unknown): v is string => typeof v === "string" && /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(v);
+const isVersion = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const isRegionName = (v: unknown): v is string => typeof v === "string" && isRegion(v);

@@ -3,9 +3,13 @@ import type { RequestOutcome } from "./stats";
 export interface LoggedRequest {
   /** When the request arrived, epoch milliseconds of real time. */
   at: number;
-  /** Its `X-TC-Action`, or `(none)` as in the stats. */
+  /** Its `X-TC-Action`, or `(unknown)` / `(none)` as in the stats. */
   action: string;
   outcome: RequestOutcome;
+  /** The service it was signed for (the credential scope's), once its signature was checked. */
+  service?: string;
+  /** Its `X-TC-Version`, once its action was found. */
+  version?: string;
 }
 
 /** Enough for a long benchmark run at the full 20 requests/second of several actions. */

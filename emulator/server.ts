@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { handleApiRequest } from "./api";
+import { handleApiRequest, statsKeyOf } from "./api";
 import { CONTROL_PREFIX, handleControlRequest } from "./controlApi";
+import { MAX_API_BODY_BYTES, MAX_CONTROL_BODY_BYTES } from "./limits";
 import { sendJson } from "./respond";
 import type { EmulatorState } from "./state";
 
@@ -16,10 +18,13 @@ export function createEmulatorServer(state: EmulatorState): Server {
 }
 
 async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
-  const body = await readBody(req);
   const method = req.method ?? "GET";
   const path = new URL(req.url ?? "/", "http://emulator").pathname;
-  if (method === "POST" && path === "/") return handleApiRequest(req, res, body, state);
+  const api = method === "POST" && path === "/";
+  const limit = api ? MAX_API_BODY_BYTES : MAX_CONTROL_BODY_BYTES;
+  const body = await readBody(req, limit);
+  if (!body) return tooLarge(req, res, limit, api, state);
+  if (api) return handleApiRequest(req, res, body, state);
   if (path.startsWith(CONTROL_PREFIX)) {
     const answer = handleControlRequest(method, path, body, state);
     if (answer.body === undefined) res.writeHead(answer.status).end();
@@ -31,8 +36,38 @@ async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorS
   });
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** The body, or undefined as soon as it is known to be longer than `limit` (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers["content-length"] ?? 0) > limit) return resolve(undefined);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.pause();
+      resolve(undefined);
+    };
+    req.on("data", onData);
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+/**
+ * HTTP 413, and the connection closed after it: the rest of the body is never read, so that a
+ * huge request costs the emulator nothing. API requests answer in the API's error format.
+ */
+function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number, api: boolean, state: EmulatorState): void {
+  const message = `The request body is larger than ${limit / 1024 / 1024} MB.`;
+  res.shouldKeepAlive = false;
+  res.once("finish", () => req.socket.destroy());
+  if (!api) return sendJson(res, 413, { error: message });
+  const action = req.headers["x-tc-action"];
+  const statsKey = statsKeyOf(typeof action === "string" ? action : undefined, state);
+  state.stats.received(statsKey);
+  state.stats.count(statsKey, "rejected");
+  state.requests.add({ at: Date.now(), action: statsKey, outcome: "rejected" });
+  sendJson(res, 413, { Response: { Error: { Code: "RequestSizeLimitExceeded", Message: message }, RequestId: randomUUID() } });
 }

@@ -6,6 +6,8 @@ export interface Credential {
   secretKey: string;
   /** Set for temporary credentials: requests must then carry it in `X-TC-Token`. */
   token?: string;
+  /** The account (uin) it acts in; default `DEFAULT_ACCOUNT` of sts.ts. */
+  account?: string;
 }
 
 export interface Tc3Input {
@@ -71,6 +73,13 @@ const AUTHORIZATION = new RegExp(
     String.raw`SignedHeaders=([a-z0-9;-]+), *Signature=([0-9a-f]{64})$`,
 );
 
+/** Who signed a request, and for which service. */
+export interface Verified {
+  credential: Credential;
+  /** The credential scope's service; the action's product is checked against it later. */
+  service: string;
+}
+
 /**
  * Checks a request's Authorization, timestamp, signature and token the way API 3.0 does, and
  * returns the credential that signed it. Scope date and service come from `Authorization`: the
@@ -81,7 +90,7 @@ export function verifyTc3(
   body: Buffer,
   credentials: readonly Credential[],
   nowMs: number,
-): Credential {
+): Verified {
   const match = AUTHORIZATION.exec(headers.authorization ?? "");
   if (!match) {
     throw new ApiError(
@@ -133,7 +142,7 @@ export function verifyTc3(
     );
   }
   checkToken(credential, headers["x-tc-token"]);
-  return credential;
+  return { credential, service };
 }
 
 function checkTimestamp(header: string | undefined, nowMs: number): number {

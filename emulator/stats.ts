@@ -22,7 +22,10 @@ export interface StatsSnapshot {
 
 export type RequestOutcome = "ok" | "throttled" | "faulted" | "authRejected" | "rejected";
 
-/** Counters per `X-TC-Action` seen so far; requests without one count under `(none)`. */
+/**
+ * Counters per `X-TC-Action` seen so far: actions the emulator serves or a script answers under
+ * their name, any other under `(unknown)`, requests without one under `(none)`.
+ */
 export class Stats {
   private readonly actions = new Map<string, { counts: ActionStats; accepted: SlidingWindow }>();
 

@@ -1,12 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { Service } from "./services";
 
-export type Service = "clb" | "redis";
+export type { Service } from "./services";
 export const TASK_OUTCOMES = ["succeeded", "failed", "error"] as const;
 export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+/** Where a task is on its timeline; each service names these phases with its own status values. */
+export type TaskPhase = "preparing" | "running" | TaskOutcome;
 /** CLB `DescribeTaskStatus.Status`: 0 succeeded, 1 failed, 2 in progress. */
 export type ClbTaskStatus = 0 | 1 | 2;
 /** Redis `DescribeTaskInfo.Status`. */
 export type RedisTaskStatus = "preparing" | "running" | "succeed" | "failed" | "error";
+/** A status value as a service's API writes it. */
+export type StatusValue = string | number;
 
 /** Epoch milliseconds; injectable so tests move task timelines without sleeping. */
 export interface Clock {
@@ -20,8 +25,8 @@ export interface TaskDefaults {
   message?: string;
 }
 
-interface TimelineSpec extends TaskDefaults {
-  /** A CLB task with a region is found only by requests for that region; without one, by any. */
+export interface TimelineSpec extends TaskDefaults {
+  /** A task with a region is found only by requests for that region; without one, by any. */
   region?: string;
 }
 
@@ -38,7 +43,19 @@ export interface RedisTaskSpec extends TimelineSpec {
   taskType?: string;
 }
 
-export type TaskSpec = ClbTaskSpec | RedisTaskSpec;
+/** A task of any other service; which fields its answers show is up to the service. */
+export interface ServiceTaskSpec extends TimelineSpec {
+  service: Exclude<Service, "clb" | "redis">;
+  /** RequestId-style services (vpc, gaap, cvm): the id to use instead of a new UUID. */
+  taskId?: string;
+  /** The instance the task changes (CVM: whose latest operation it is). */
+  instanceId?: string;
+  taskType?: string;
+  /** EIP: lets the task be queried by `DealName` as well. */
+  dealName?: string;
+}
+
+export type TaskSpec = ClbTaskSpec | RedisTaskSpec | ServiceTaskSpec;
 
 interface TaskTimeline {
   durationMs: number;
@@ -64,13 +81,25 @@ export interface RedisTask extends TaskTimeline {
   taskType: string;
 }
 
-export type Task = ClbTask | RedisTask;
+export interface ServiceTask extends TaskTimeline {
+  service: Exclude<Service, "clb" | "redis">;
+  taskId: string | number;
+  instanceId: string | null;
+  taskType: string | null;
+  dealName: string | null;
+}
+
+export type Task = ClbTask | RedisTask | ServiceTask;
+
+/** How a service's new task ids look: a RequestId (UUID), an integer, or an integer sent as a string. */
+export type IdKind = "uuid" | "integer" | "numericString";
 
 /** A task as the control API shows it: its status now, times as ISO-8601. */
 type View<T extends Task, Status> = Omit<T, "createdAt"> & { status: Status; createdAt: string; completesAt: string };
 export type ClbTaskView = View<ClbTask, ClbTaskStatus>;
 export type RedisTaskView = View<RedisTask, RedisTaskStatus>;
-export type TaskView = ClbTaskView | RedisTaskView;
+export type ServiceTaskView = View<ServiceTask, StatusValue>;
+export type TaskView = ClbTaskView | RedisTaskView | ServiceTaskView;
 
 const DEFAULT_FAILURE_MESSAGE: Record<Exclude<TaskOutcome, "succeeded">, string> = {
   failed: "The task failed: the change could not be applied.",
@@ -80,11 +109,17 @@ const DEFAULT_FAILURE_MESSAGE: Record<Exclude<TaskOutcome, "succeeded">, string>
 /** The fraction of a task's duration it spends `preparing` before `running`. */
 const PREPARING_SHARE = 0.1;
 
+/**
+ * Task timelines of every service, by id. Ids are unique across services, but for the tasks of
+ * one call on several instances (CVM's StartInstances names each instance's operation by the
+ * call's one RequestId).
+ */
 export class TaskStore {
-  private readonly tasks = new Map<string, Task>();
-  // Ids keep counting across `clear()`, so an id from before a reset is not found instead of
-  // naming a different task.
-  private nextRedisTaskId = 1000;
+  private readonly tasks = new Map<string, Task[]>();
+  // One counter for every integer id, so that an id names one task whatever the service; ids
+  // keep counting across `clear()`, so an id from before a reset is not found instead of naming
+  // a different task.
+  private nextNumber = 1000;
 
   constructor(
     private readonly clock: Clock,
@@ -92,7 +127,7 @@ export class TaskStore {
   ) {}
 
   /** `taskId` defaults to a new UUID; CreateListener passes its RequestId, which is the task id. */
-  createClb(spec: ClbTaskSpec, taskId: string = randomUUID()): ClbTask {
+  createClb(spec: Omit<ClbTaskSpec, "service">, taskId: string = randomUUID()): ClbTask {
     const task: ClbTask = {
       service: "clb",
       taskId,
@@ -100,87 +135,105 @@ export class TaskStore {
       dealName: spec.dealName ?? null,
       ...this.timeline(spec),
     };
-    this.tasks.set(taskId, task);
-    return task;
+    return this.add(task);
   }
 
-  createRedis(spec: RedisTaskSpec): RedisTask {
+  createRedis(spec: Omit<RedisTaskSpec, "service">): RedisTask {
     const task: RedisTask = {
       service: "redis",
-      taskId: this.nextRedisTaskId++,
+      taskId: this.nextNumber++,
       instanceId: spec.instanceId ?? randomResourceId("crs"),
       taskType: spec.taskType ?? "Configure",
       ...this.timeline(spec),
     };
-    this.tasks.set(String(task.taskId), task);
-    return task;
+    return this.add(task);
   }
 
-  get(taskId: string): Task | undefined {
-    return this.tasks.get(taskId);
+  /** A task of another service, with an id of `ids`' form unless the spec gives one. */
+  createService(spec: ServiceTaskSpec, ids: IdKind): ServiceTask {
+    const task: ServiceTask = {
+      service: spec.service,
+      taskId: spec.taskId ?? this.newId(ids),
+      instanceId: spec.instanceId ?? null,
+      taskType: spec.taskType ?? null,
+      dealName: spec.dealName ?? null,
+      ...this.timeline(spec),
+    };
+    return this.add(task);
+  }
+
+  /** Whether a task has this id (given ids must be new). */
+  has(taskId: string | number): boolean {
+    return this.tasks.has(String(taskId));
+  }
+
+  get(taskId: string | number): Task | undefined {
+    return this.tasks.get(String(taskId))?.[0];
   }
 
   list(): Task[] {
-    return [...this.tasks.values()];
+    return [...this.tasks.values()].flat();
   }
 
   clear(): void {
     this.tasks.clear();
   }
 
-  findClb(key: { taskId: string } | { dealName: string }, region: string | undefined): ClbTask | undefined {
-    const task =
-      "taskId" in key
-        ? this.tasks.get(key.taskId)
-        : this.list().find((t) => t.service === "clb" && t.dealName === key.dealName);
-    return task?.service === "clb" && visibleFrom(task, region) ? task : undefined;
+  /** The task of `service` with this id, if a request from `region` may see it (null: from anywhere). */
+  find<S extends Service>(service: S, taskId: string | number, region: string | undefined | null): Extract<Task, { service: S }> | undefined {
+    const task = this.tasks.get(String(taskId))?.find((t) => t.service === service);
+    return task && visibleFrom(task, region) ? (task as Extract<Task, { service: S }>) : undefined;
   }
 
-  /** Redis task ids are not regional: the API takes no region. */
-  findRedis(taskId: number): RedisTask | undefined {
-    const task = this.tasks.get(String(taskId));
-    return task?.service === "redis" ? task : undefined;
+  /** The task of `service` started by the order `dealName` (CLB, EIP). */
+  findByDeal<S extends Service>(service: S, dealName: string, region: string | undefined | null): Extract<Task, { service: S }> | undefined {
+    const task = this.list().find((t) => t.service === service && "dealName" in t && t.dealName === dealName);
+    return task && visibleFrom(task, region) ? (task as Extract<Task, { service: S }>) : undefined;
+  }
+
+  /** The tasks of `service` on this instance, oldest first (CVM: the last one is its latest operation). */
+  onInstance(service: Service, instanceId: string): (RedisTask | ServiceTask)[] {
+    return this.list()
+      .filter((t): t is RedisTask | ServiceTask => t.service === service && "instanceId" in t && t.instanceId === instanceId)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** A CLB task on this load balancer that has not finished yet. */
   inProgressOn(loadBalancerId: string): ClbTask | undefined {
     return this.list().find(
-      (t): t is ClbTask =>
-        t.service === "clb" && t.loadBalancerIds?.includes(loadBalancerId) === true && this.clbStatus(t) === 2,
+      (t): t is ClbTask => t.service === "clb" && t.loadBalancerIds?.includes(loadBalancerId) === true && !this.finished(t),
     );
   }
 
-  clbStatus(task: ClbTask): ClbTaskStatus {
-    switch (this.phase(task)) {
-      case "succeeded":
-        return 0;
-      case "failed":
-      case "error":
-        return 1;
-      default:
-        return 2;
-    }
+  finished(task: Task): boolean {
+    return this.clock.now() - task.createdAt >= task.durationMs;
   }
 
-  redisStatus(task: RedisTask): RedisTaskStatus {
-    const phase = this.phase(task);
-    return phase === "succeeded" ? "succeed" : phase;
+  phase(task: Task): TaskPhase {
+    const elapsed = this.clock.now() - task.createdAt;
+    if (elapsed >= task.durationMs) return task.outcome;
+    return elapsed < task.durationMs * PREPARING_SHARE ? "preparing" : "running";
   }
 
-  view(task: Task): TaskView {
+  /** The task as the control API shows it, with `status` its service's value for the phase it is in. */
+  view(task: Task, status: StatusValue): TaskView {
     const times = {
       createdAt: new Date(task.createdAt).toISOString(),
       completesAt: new Date(task.createdAt + task.durationMs).toISOString(),
     };
-    return task.service === "clb"
-      ? { ...task, ...times, status: this.clbStatus(task) }
-      : { ...task, ...times, status: this.redisStatus(task) };
+    return { ...task, ...times, status } as TaskView;
   }
 
-  private phase(task: Task): "preparing" | "running" | TaskOutcome {
-    const elapsed = this.clock.now() - task.createdAt;
-    if (elapsed >= task.durationMs) return task.outcome;
-    return elapsed < task.durationMs * PREPARING_SHARE ? "preparing" : "running";
+  private add<T extends Task>(task: T): T {
+    const key = String(task.taskId);
+    this.tasks.set(key, [...(this.tasks.get(key) ?? []), task]);
+    return task;
+  }
+
+  private newId(ids: IdKind): string | number {
+    if (ids === "uuid") return randomUUID();
+    const number = this.nextNumber++;
+    return ids === "integer" ? number : String(number);
   }
 
   private timeline(spec: TimelineSpec): TaskTimeline {
@@ -200,8 +253,8 @@ export function isTaskOutcome(value: unknown): value is TaskOutcome {
   return (TASK_OUTCOMES as readonly unknown[]).includes(value);
 }
 
-function visibleFrom(task: Task, region: string | undefined): boolean {
-  return task.region === null || task.region === region;
+function visibleFrom(task: Task, region: string | undefined | null): boolean {
+  return region === null || task.region === null || task.region === region;
 }
 
 /** A Tencent-style resource id such as `lbl-0a1b2c3d`: the prefix and 8 lower-case letters or digits. */

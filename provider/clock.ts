@@ -43,7 +43,7 @@ const fanouts = new WeakMap<AbortSignal, Fanout>();
  * of the command), the signal carries one real listener while any are registered and none after:
  * Node warns past ten, and listeners left on a long-lived signal would pile up.
  */
-function whenAborted(signal: AbortSignal, listener: AbortListener): () => void {
+export function whenAborted(signal: AbortSignal, listener: AbortListener): () => void {
   if (signal.aborted) {
     listener(signal.reason);
     return () => undefined;

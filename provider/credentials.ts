@@ -1,20 +1,34 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { CvmRoleCredential, OIDCRoleArnCredential, ProfileCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/credential";
 import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
-import { raceSignal } from "./clock";
 import { CredentialProblem } from "./callFailures";
-import type { IdentityInputs } from "./inputs";
+import { linkSignals, raceSignal, type Clock } from "./clock";
+import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile, tkeOidcRole } from "./credentials/sources";
+import { assumeRole, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, stsEndpoint, type RoleRequest, type Temporary } from "./credentials/sts";
+import { readProfileCredential, readProfileRegion, tccliProfile, type TccliProfile } from "./credentials/tccli";
+import { endpointUrl, type Endpoint } from "./endpoint";
+import { parseAssumeRole, type AssumeRoleInputs, type IdentityInputs } from "./inputs";
 
+export { stsEndpoint };
 export type CredentialSource = Credential | DynamicCredential;
+
+/** The official provider's `assumeRole` block, as stack config `tencentcloud:assumeRole` holds it. */
+export interface AssumeRoleSetting extends AssumeRoleInputs {
+  policy?: string;
+}
 
 /** Stack config as the official TencentCloud Pulumi provider names it (`tencentcloud:secretId`, ...). */
 export interface StackCredentials {
   secretId?: string;
   secretKey?: string;
   securityToken?: string;
+  /** `tencentcloud:profile`: the tccli profile. */
+  profile?: string;
+  /** `tencentcloud:sharedCredentialsDir`: the folder of the tccli profiles. */
+  sharedCredentialsDir?: string;
+  /** `tencentcloud:assumeRole`. */
+  assumeRole?: AssumeRoleSetting;
+  /** `tencentcloud:camRoleName`: the CVM role to take credentials of. */
+  camRoleName?: string;
 }
 
 /** Everything a wait may take its credentials from, most specific first. */
@@ -26,93 +40,304 @@ export interface CredentialSettings {
   /** Stack config, in the provider. */
   stack?: StackCredentials;
   env?: NodeJS.ProcessEnv;
+  /** Where AssumeRole goes (`stsEndpoint`, parsed at the edge); default from env TENCENTCLOUD_STS_ENDPOINT and TENCENTCLOUD_DOMAIN. */
+  sts?: Endpoint;
+}
+
+/** What a look-up runs on: the wait's signal (aborted at its deadline), its per-call timeout and clock. */
+export interface LookupOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  clock: Clock;
+  /** Every secret found (base keys, temporary keys and tokens) is handed here as soon as it is known. */
+  register(...secrets: (string | undefined)[]): void;
 }
 
 /** Who a wait acts as: where its credentials come from, and the credential for each call. */
 export interface Identity {
   /** Where the credentials come from, for messages: never a secret. */
   origin: string;
-  /** The credential for the next call, checked; temporary credentials are refreshed before they expire. */
+  /** The credential for the next call, checked; temporary credentials are renewed before they expire. */
   current(signal: AbortSignal): Promise<Credential>;
-  /** The API answered AuthFailure.TokenFailure: whether fresh temporary credentials may fix it (then the call is retried). */
+  /** The API answered AuthFailure.TokenFailure: whether fresh temporary credentials may fix it (then the call is retried once). */
   renewAfterTokenFailure?(): boolean;
 }
 
-// Shared so that their own caches of temporary credentials serve every wait in the process.
-let instanceRole: CvmRoleCredential | undefined;
-let tkeOidc: OIDCRoleArnCredential | undefined;
+/** A source that fails this many times in a row is reported as a credential error. */
+const MAX_REFRESH_FAILURES = 3;
 
 /**
- * The SDK's default chain (environment, profile file, CVM instance role, TKE OIDC) with what
- * Pulumi users already have in front of it: explicit credentials, then stack config, then the
- * environment with TENCENTCLOUD_SECURITY_TOKEN accepted as an alias of TENCENTCLOUD_SESSION_TOKEN.
- * Read at call time, in the process that calls the API: nothing is ever captured into state.
+ * The official provider's chain. Base keys: explicit (the credentials option, or the resource's
+ * own tccli profile), stack config, env, the tccli profile, the SDK's INI file, the CVM role,
+ * TKE OIDC. A role to assume (the resource's own, stack config, env, the profile's role-arn) is
+ * then assumed with whichever base keys were found. Read at call time, in the process that calls
+ * the API: nothing is ever captured into state.
  */
-export async function resolveIdentity(settings: CredentialSettings): Promise<Identity> {
+export async function resolveIdentity(settings: CredentialSettings, options: LookupOptions): Promise<Identity> {
   const env = settings.env ?? process.env;
-  if (settings.explicit) return identityOf(settings.explicit, "the credentials option");
+  const base = await findBase(settings, options);
+  const role = chooseRole(settings, env, base.profileRole);
+  if (!role) return base.identity;
+  let endpoint = settings.sts;
+  if (!endpoint) {
+    const found = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
+    if ("error" in found) throw new CredentialProblem("InvalidCredentials", `${found.setting}: ${found.error}`);
+    endpoint = found;
+  }
+  return roleIdentity(base.identity, role, endpoint, options);
+}
+
+interface Base {
+  identity: Identity;
+  /** The role named in the tccli profile the keys came from. */
+  profileRole?: { roleArn: string; sessionName: string; origin: string };
+}
+
+async function findBase(settings: CredentialSettings, options: LookupOptions): Promise<Base> {
+  const env = settings.env ?? process.env;
   const stack = settings.stack ?? {};
+  const folder = stack.sharedCredentialsDir || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined;
+  if (settings.explicit) return { identity: await sourceIdentity(settings.explicit, "the credentials option", options) };
+  if (settings.identity?.profile) return fromProfile(tccliProfile(settings.identity.profile, folder, env), true, options);
   if (stack.secretId || stack.secretKey) {
-    return identityOf({ secretId: stack.secretId, secretKey: stack.secretKey, token: stack.securityToken }, "stack config tencentcloud:secretId / tencentcloud:secretKey");
+    const keys = { secretId: stack.secretId, secretKey: stack.secretKey, token: stack.securityToken };
+    return { identity: await sourceIdentity(keys, "stack config tencentcloud:secretId / tencentcloud:secretKey", options) };
   }
   if (env.TENCENTCLOUD_SECRET_ID || env.TENCENTCLOUD_SECRET_KEY) {
     const token = env.TENCENTCLOUD_SESSION_TOKEN || env.TENCENTCLOUD_SECURITY_TOKEN || undefined;
-    return identityOf({ secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token }, "env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY");
+    const keys = { secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token };
+    return { identity: await sourceIdentity(keys, "env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY", options) };
   }
+  const named = stack.profile || env.TENCENTCLOUD_PROFILE || undefined;
+  const profile = await fromProfile(tccliProfile(named, folder, env), named !== undefined, options);
+  if (profile) return profile;
 
-  const tried: string[] = [];
+  const tried: string[] = [`${tccliProfile(named, folder, env).origin}: none`];
+  const camRoleName = stack.camRoleName || env.TENCENTCLOUD_CAM_ROLE_NAME || undefined;
   const dynamicSources: [string, () => DynamicCredential | undefined][] = [
-    ["profile file ~/.tencentcloud/credentials", () => new ProfileCredential()],
-    ["CVM instance role", () => (instanceRole ??= new CvmRoleCredential())],
-    ["TKE OIDC", () => (env.TKE_ROLE_ARN ? (tkeOidc ??= new OIDCRoleArnCredential()) : undefined)],
+    ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
+    [camRoleName ? `CVM role ${camRoleName}` : "CVM instance role", () => instanceRole(camRoleName)],
+    ["TKE OIDC", () => (env.TKE_ROLE_ARN ? tkeOidcRole() : undefined)],
   ];
   for (const [origin, make] of dynamicSources) {
     const source = make();
     if (!source) continue;
+    const timeout = linkSignals(options.signal, AbortSignal.timeout(options.timeoutMs));
     try {
-      const found = await source.getCredential();
-      if (found.secretId && found.secretKey) return identityOf(source, origin);
+      const found = await raceSignal(source.getCredential(), timeout.signal);
+      if (found.secretId && found.secretKey) return { identity: await sourceIdentity(source, origin, options, found) };
       tried.push(`${origin}: none`);
     } catch (error) {
-      tried.push(`${origin}: ${(error as Error).message}`);
+      if (options.signal.aborted) throw error;
+      tried.push(`${origin}: ${timeout.signal.aborted ? `no answer within ${options.timeoutMs / 1000}s` : describeFailure(error)}`);
+    } finally {
+      timeout.dispose();
     }
   }
   throw new CredentialProblem(
     "NoCredentials",
     "no Tencent Cloud credentials found: set env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or in a Pulumi " +
-      "program stack config tencentcloud:secretId and tencentcloud:secretKey (`pulumi config set --secret tencentcloud:secretKey ...`) " +
-      `(tried: ${tried.join("; ")})`,
+      "program stack config tencentcloud:secretId and tencentcloud:secretKey (`pulumi config set --secret tencentcloud:secretKey ...`), " +
+      `or run \`tccli configure\` (tried: ${tried.join("; ")})`,
   );
 }
 
-/** An identity for one source; every credential it hands out is checked first. */
-async function identityOf(source: CredentialSource, origin: string): Promise<Identity> {
-  const current = async (signal?: AbortSignal) => {
-    const found = "getCredential" in source ? await (signal ? raceSignal(source.getCredential(), signal) : source.getCredential()) : source;
-    return checkCredential(found, origin);
+/** The keys of a tccli profile; a missing profile that was asked for by name is an error, otherwise the chain goes on. */
+async function fromProfile(profile: TccliProfile, named: true, options: LookupOptions): Promise<Base>;
+async function fromProfile(profile: TccliProfile, named: boolean, options: LookupOptions): Promise<Base | undefined>;
+async function fromProfile(profile: TccliProfile, named: boolean, options: LookupOptions): Promise<Base | undefined> {
+  const found = readProfileCredential(profile);
+  if (!found) {
+    if (!named) return undefined;
+    throw new CredentialProblem("NoCredentials", `${profile.origin} does not exist (no ${profile.name}.credential); create it with \`tccli configure --profile ${profile.name}\``);
+  }
+  const identity = await sourceIdentity(found.credential, profile.origin, options);
+  return { identity, profileRole: found.role && { ...found.role, origin: `role-arn of ${profile.origin}` } };
+}
+
+/** The role to assume, most specific first; none when no setting names one. */
+function chooseRole(settings: CredentialSettings, env: NodeJS.ProcessEnv, profileRole: Base["profileRole"]): RoleRequest | undefined {
+  const own = settings.identity?.assumeRole;
+  if (own) return roleRequest(own, settings.explicit ? "the assumeRole option" : "the assumeRole input");
+  const stack = settings.stack?.assumeRole;
+  if (stack) return roleRequest(stack, "stack config tencentcloud:assumeRole");
+  // As the official provider: from env, a role is assumed only with both its ARN and a session name.
+  const arn = env.TENCENTCLOUD_ASSUME_ROLE_ARN?.trim();
+  const sessionName = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim();
+  if (arn && sessionName) {
+    const duration = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim();
+    const sessionDuration = duration ? Number(duration) : DEFAULT_SESSION_DURATION;
+    if (!Number.isInteger(sessionDuration) || sessionDuration < 1 || sessionDuration > 43200) {
+      throw new CredentialProblem("InvalidCredentials", "env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION: expected whole seconds up to 43200");
+    }
+    const externalId = env.TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID?.trim() || undefined;
+    return { roleArn: arn, sessionName, sessionDuration, externalId, origin: "env TENCENTCLOUD_ASSUME_ROLE_ARN" };
+  }
+  if (profileRole) return { ...profileRole, sessionDuration: DEFAULT_SESSION_DURATION };
+  return undefined;
+}
+
+function roleRequest(role: AssumeRoleSetting, origin: string): RoleRequest {
+  return {
+    roleArn: role.roleArn,
+    sessionName: role.sessionName ?? DEFAULT_SESSION_NAME,
+    sessionDuration: role.sessionDuration ?? DEFAULT_SESSION_DURATION,
+    externalId: role.externalId,
+    policy: role.policy,
+    origin,
   };
-  // Asked once now, so that a missing or malformed credential (or a source that never answers)
-  // is found while the wait looks up its credentials, before any status call.
-  await current();
-  return { origin, current };
 }
 
 /**
- * Trims surrounding whitespace (a CI secret pasted with a trailing newline), as the official
- * provider does with its profile files, and refuses what would still break the request: a
- * missing half of the pair, or a control character or space inside a value.
+ * An identity for one source of base keys. A static credential is checked once; a source object
+ * is asked for every call, each time within the per-call timeout. A source that fails now and
+ * then is retried like a lost call; one that fails MAX_REFRESH_FAILURES times in a row is a
+ * credential error.
+ */
+async function sourceIdentity(source: CredentialSource, origin: string, options: LookupOptions, first?: Credential): Promise<Identity> {
+  if (!("getCredential" in source)) {
+    const credential = checkCredential(source, origin);
+    options.register(credential.secretKey, credential.token);
+    return { origin, current: async () => credential };
+  }
+  let failures = 0;
+  const tokensRetried = new Set<string>();
+  let last: Credential | undefined;
+  const ask = async (signal: AbortSignal): Promise<Credential> => {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const linked = linkSignals(signal, timeout);
+    let found: Credential;
+    try {
+      found = await raceSignal(Promise.resolve().then(() => source.getCredential()), linked.signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failures++;
+      const what = timeout.aborted ? `gave no answer within ${options.timeoutMs / 1000}s` : `failed (${describeFailure(error)})`;
+      if (failures >= MAX_REFRESH_FAILURES) throw new CredentialProblem("NoCredentials", `refreshing the credentials from ${origin} ${what}, ${failures} times in a row`);
+      throw new CredentialRefreshError(`refreshing the credentials from ${origin} ${what}; retrying`);
+    } finally {
+      linked.dispose();
+    }
+    failures = 0;
+    const credential = checkCredential(found ?? {}, origin);
+    options.register(credential.secretKey, credential.token);
+    return (last = credential);
+  };
+  // Asked once now, so that a missing or malformed credential (or a source that never answers)
+  // is found while the wait looks up its credentials, before any status call.
+  if (first) {
+    last = checkCredential(first, origin);
+    options.register(last.secretKey, last.token);
+  } else {
+    try {
+      await ask(options.signal);
+    } catch (error) {
+      if (error instanceof CredentialRefreshError) throw new CredentialProblem("NoCredentials", error.message.replace(/^refreshing /, "getting ").replace(/; retrying$/, ""));
+      throw error;
+    }
+  }
+  return {
+    origin,
+    current: ask,
+    // A source object may hand out fresh temporary credentials: one more call, once per token.
+    renewAfterTokenFailure: () => {
+      const token = last?.token;
+      if (!token || tokensRetried.has(token)) return false;
+      tokensRetried.add(token);
+      return true;
+    },
+  };
+}
+
+/** Temporary credentials of each clock's waits: one AssumeRole serves every wait on the same role and base keys. */
+const roleSessions = new WeakMap<Clock, RoleSessions>();
+
+/**
+ * The identity of a role assumed with `base`. The first AssumeRole happens now (transient
+ * failures retried until the wait's deadline, a refusal ends the wait before any status call);
+ * later ones renew the credentials before they expire, and once after AuthFailure.TokenFailure.
+ */
+async function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
+  let sessions = roleSessions.get(options.clock);
+  if (!sessions) roleSessions.set(options.clock, (sessions = new RoleSessions()));
+  const origin = `role ${role.roleArn} (${role.origin}) assumed with the keys from ${base.origin}`;
+  const roleKey = [endpointUrl(endpoint), role.roleArn, role.sessionName, role.sessionDuration, role.externalId ?? "", role.policy ?? ""].join("\u0000");
+  let lastKey: string | undefined;
+  let lastToken: string | undefined;
+  let renewedToken: string | undefined;
+  let renewing = false;
+
+  const current = async (signal: AbortSignal): Promise<Credential> => {
+    const baseCredential = await base.current(signal);
+    const key = `${credentialFingerprint(baseCredential)}\u0000${roleKey}`;
+    // Shared by every wait that asks: not cancelled when one of them gives up, bounded by the per-call timeout.
+    const fetch = () => assumeRole(baseCredential, base.origin, role, endpoint, { signal: new AbortController().signal, timeoutMs: options.timeoutMs, clock: options.clock });
+    let temporary: Temporary;
+    try {
+      temporary = await sessions.get(key, () => options.clock.now(), signal, fetch);
+    } catch (error) {
+      if (signal.aborted || error instanceof CredentialProblem) throw error;
+      throw new CredentialRefreshError(`renewing the temporary credentials of role ${role.roleArn} failed for now (${describeFailure(error)}: ${(error as Error).message.slice(0, 200)}); retrying`);
+    }
+    const credential = checkCredential(temporary.credential, `STS AssumeRole of ${role.roleArn}`);
+    options.register(credential.secretKey, credential.token);
+    if (renewing) {
+      renewedToken = credential.token;
+      renewing = false;
+    }
+    lastKey = key;
+    lastToken = credential.token;
+    return credential;
+  };
+
+  // The first AssumeRole, retried on transient failures until the look-up is aborted (the deadline).
+  for (let failures = 0; ; failures++) {
+    try {
+      await current(options.signal);
+      break;
+    } catch (error) {
+      if (!(error instanceof CredentialRefreshError) || options.signal.aborted) throw error;
+      await options.clock.sleep(Math.min(10_000, 500 * 2 ** failures), options.signal);
+    }
+  }
+
+  return {
+    origin,
+    current,
+    renewAfterTokenFailure: () => {
+      // Once: temporary credentials just renewed after a token failure that fail again are final.
+      if (!lastKey || (renewedToken !== undefined && renewedToken === lastToken)) return false;
+      sessions.drop(lastKey);
+      renewing = true;
+      return true;
+    },
+  };
+}
+
+/**
+ * Refuses what would break the request, as an input error before any call: a missing half of
+ * the pair, or anything but printable ASCII (0x21 to 0x7e) inside a value: a space, a control
+ * character, an invisible one (U+200B, U+2060, a BOM) or a non-Latin character pasted with it.
+ * Surrounding whitespace is trimmed first (a CI secret pasted with a trailing newline), as the
+ * official provider does with its profile files.
  */
 export function checkCredential(credential: Credential, origin: string): Credential {
-  const secretId = credential.secretId?.trim();
-  const secretKey = credential.secretKey?.trim();
-  const token = credential.token?.trim() || undefined;
+  const text = (value: unknown) => (typeof value === "string" ? value.trim() : undefined) || undefined;
+  const secretId = text(credential.secretId);
+  const secretKey = text(credential.secretKey);
+  const token = text(credential.token);
   if (!secretId || !secretKey) {
-    throw new CredentialProblem("NoCredentials", `the ${secretId ? "secret key" : "secret id"} is missing from ${origin}: both are needed`);
+    throw new CredentialProblem("NoCredentials", `the ${secretId ? "SecretKey" : "SecretId"} is missing from ${origin}: both are needed`);
   }
   for (const [name, value] of [["SecretId", secretId], ["SecretKey", secretKey], ["session token", token]] as const) {
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
-    if (value !== undefined && /[\s\u0000-\u001f\u007f-\u009f]/.test(value)) {
-      throw new CredentialProblem("InvalidCredentials", `the ${name} from ${origin} contains a space or a control character (a line break inside a pasted value?); set it again without it`);
+    const bad = value === undefined ? -1 : value.search(/[^\x21-\x7e]/);
+    if (bad >= 0) {
+      const code = value!.codePointAt(bad)!;
+      const what = code <= 0x20 || (code >= 0x7f && code <= 0x9f) ? "a space or a control character" : `the character U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+      throw new CredentialProblem(
+        "InvalidCredentials",
+        `the ${name} from ${origin} contains ${what} at position ${bad + 1}; only printable ASCII is valid (a line break or an invisible character copied with a pasted value?): set it again without it`,
+      );
     }
   }
   return token ? { secretId, secretKey, token } : { secretId, secretKey };
@@ -134,10 +359,15 @@ export function credentialFingerprint(credential: Credential): string {
 /** The secret values a settings object already holds, so that inputs echoed in errors can be scrubbed of them. */
 export function knownSecrets(settings: CredentialSettings): string[] {
   const env = settings.env ?? process.env;
-  const explicit = settings.explicit && !("getCredential" in settings.explicit) ? settings.explicit : undefined;
+  let fromExplicit: unknown[] = [];
+  try {
+    const explicit = settings.explicit && !("getCredential" in settings.explicit) ? settings.explicit : undefined;
+    fromExplicit = [explicit?.secretKey, explicit?.token];
+  } catch {
+    // A source that cannot be read gives no secrets; the wait reports it as a credential error.
+  }
   return [
-    explicit?.secretKey,
-    explicit?.token,
+    ...fromExplicit,
     settings.stack?.secretKey,
     settings.stack?.securityToken,
     env.TENCENTCLOUD_SECRET_KEY,
@@ -146,19 +376,52 @@ export function knownSecrets(settings: CredentialSettings): string[] {
   ].filter((s): s is string => typeof s === "string");
 }
 
-/** The folder of the tccli profile files: env TENCENTCLOUD_SHARED_CREDENTIALS_DIR, default ~/.tccli. */
-export function tccliFolder(env: NodeJS.ProcessEnv = process.env): string {
-  return env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || join(homedir(), ".tccli");
+/** The region a tccli profile was configured with: profile from `profile` (else env TENCENTCLOUD_PROFILE, else `default`), folder from `folder` (else env TENCENTCLOUD_SHARED_CREDENTIALS_DIR, else ~/.tccli). */
+export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env, folder?: string): string | undefined {
+  return readProfileRegion(tccliProfile(profile || env.TENCENTCLOUD_PROFILE, folder || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined, env));
 }
 
-/** The region a tccli profile was configured with (`_sys_param.region` of `<profile>.configure`), if any. */
-export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const name = profile ?? (env.TENCENTCLOUD_PROFILE || "default");
-  try {
-    const configure = JSON.parse(readFileSync(join(tccliFolder(env), `${name}.configure`), "utf8")) as { _sys_param?: { region?: unknown } };
-    const region = configure._sys_param?.region;
-    return typeof region === "string" && region.trim() !== "" ? region.trim() : undefined;
-  } catch {
-    return undefined;
+/** Stack config keys of the official provider that this package reads. */
+export const STACK_CREDENTIAL_KEYS = [
+  "tencentcloud:secretId",
+  "tencentcloud:secretKey",
+  "tencentcloud:securityToken",
+  "tencentcloud:profile",
+  "tencentcloud:sharedCredentialsDir",
+  "tencentcloud:assumeRole",
+  "tencentcloud:camRoleName",
+] as const;
+
+/**
+ * The credential settings of stack config, parsed once when the provider is configured. A
+ * malformed `tencentcloud:assumeRole` is a failure naming the key and its field, never quoting it.
+ */
+export function parseStackCredentials(get: (key: string) => string | undefined): { stack: StackCredentials; failures: { property: string; reason: string }[] } {
+  const failures: { property: string; reason: string }[] = [];
+  const stack: StackCredentials = {
+    secretId: get("tencentcloud:secretId"),
+    secretKey: get("tencentcloud:secretKey"),
+    securityToken: get("tencentcloud:securityToken"),
+    profile: get("tencentcloud:profile"),
+    sharedCredentialsDir: get("tencentcloud:sharedCredentialsDir"),
+    camRoleName: get("tencentcloud:camRoleName"),
+  };
+  const text = get("tencentcloud:assumeRole");
+  if (text !== undefined) {
+    const property = "tencentcloud:assumeRole";
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      failures.push({ property, reason: "stack config tencentcloud:assumeRole: expected an object such as {\"roleArn\": \"qcs::cam::uin/100000000001:roleName/deployer\", \"sessionName\": \"deploy\"} (`pulumi config set --path tencentcloud:assumeRole.roleArn ...`); the value is not JSON" });
+    }
+    if (value !== undefined) {
+      const { policy, ...role } = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { roleArn: value };
+      const checked = parseAssumeRole(role);
+      if ("reason" in checked) failures.push({ property, reason: `stack config ${property}: ${checked.reason}` });
+      else if (policy !== undefined && typeof policy !== "string") failures.push({ property, reason: `stack config ${property}: assumeRole.policy: expected a policy document as a string` });
+      else stack.assumeRole = { ...checked.value, ...(policy !== undefined ? { policy: policy as string } : {}) };
+    }
   }
+  return { stack, failures };
 }

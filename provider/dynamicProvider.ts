@@ -1,12 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
-import { knownSecrets, profileRegion, type StackCredentials } from "./credentials";
-import { TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
+import { knownSecrets, parseStackCredentials, profileRegion, stsEndpoint, type StackCredentials } from "./credentials";
+import type { Endpoint } from "./endpoint";
+import { MAX_INPUT_TEXT, TaskAbortedError, TaskFailedError, TaskTimeoutError, formatDuration } from "./errors";
 import { inputNamesOf, MAX_TIMEOUT_SECONDS, parseTaskInputs, type InputDefaults, type TaskSpec } from "./inputs";
 import { formatProgress, isRoutine } from "./progress";
 import { parseRequestsPerSecond, REQUESTS_PER_SECOND_CONFIG, REQUESTS_PER_SECOND_ENV, sharedRuntime } from "./runtime";
 import type { InputFailure, TaskDetails, TaskResult } from "./task";
-import { printable, Secrets } from "./text";
+import { cut, printable, Secrets } from "./text";
 import { runWait } from "./wait";
 
 /** Changing only these (or the provider code) is an in-place update that does not wait again; any other input is a new task. */
@@ -18,6 +19,7 @@ const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAILS, "completedAt
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};
 let stackCredentials: StackCredentials = {};
+let stackSts: Endpoint | undefined;
 /** Bad stack config. The host configures a provider once, so every Check reports it, not just the first. */
 let configFailures: InputFailure[] = [];
 
@@ -34,13 +36,18 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
     const get = (key: string): string | undefined => req.config.get(key) || undefined;
     const env = process.env;
     const region = get("tencentcloud:region") ?? (env.TENCENTCLOUD_REGION || undefined);
+    const domain = get("tencentcloud:domain") ?? (env.TENCENTCLOUD_DOMAIN || undefined);
+    const parsed = parseStackCredentials(get);
+    stackCredentials = parsed.stack;
     defaults = {
-      region: (profile) => region ?? profileRegion(profile ?? get("tencentcloud:profile"), env),
+      region: (profile) => region ?? profileRegion(profile ?? stackCredentials.profile, env, stackCredentials.sharedCredentialsDir),
       regionSources: "stack config tencentcloud:region, env TENCENTCLOUD_REGION, then the tccli profile's region",
-      domain: get("tencentcloud:domain") ?? (env.TENCENTCLOUD_DOMAIN || undefined),
+      domain,
     };
-    stackCredentials = { secretId: get("tencentcloud:secretId"), secretKey: get("tencentcloud:secretKey"), securityToken: get("tencentcloud:securityToken") };
-    configFailures = [];
+    configFailures = [...parsed.failures];
+    const sts = stsEndpoint(env, domain);
+    if ("error" in sts) configFailures.push({ property: sts.setting, reason: sts.error });
+    stackSts = "error" in sts ? undefined : sts;
     try {
       const budget =
         parseRequestsPerSecond(get(REQUESTS_PER_SECOND_CONFIG), `stack config ${REQUESTS_PER_SECOND_CONFIG}`) ??
@@ -57,7 +64,7 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
     const { inputs, failures } = parseTaskInputs(news, defaults);
     const secrets = new Secrets();
     secrets.add(...knownSecrets({ stack: stackCredentials }));
-    const all = [...configFailures, ...failures].map((f) => ({ property: printable(f.property), reason: printable(secrets.scrub(f.reason)) }));
+    const all = [...configFailures, ...failures].map((f) => ({ property: printable(cut(secrets.scrub(f.property), MAX_INPUT_TEXT)), reason: printable(cut(secrets.scrub(f.reason), MAX_INPUT_TEXT)) }));
     return { inputs, failures: all };
   },
 
@@ -119,7 +126,7 @@ async function wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: P
   // A log line that cannot be sent is lost; it never fails the wait.
   let logged = Promise.resolve();
   const promise = runWait(spec, {
-    credentials: { stack: stackCredentials, identity: spec.identity },
+    credentials: { stack: stackCredentials, identity: spec.identity, sts: stackSts },
     signal: interruption.signal,
     onProgress: (event) => {
       if (!isRoutine(event)) logged = pulumi.log.info(formatProgress(event)).catch(() => undefined);

@@ -1,6 +1,9 @@
 import type { CredentialProblem } from "./callFailures";
 import type { InputFailure, TaskObservation, TaskRef, TaskResult } from "./task";
-import { printable } from "./text";
+import { cut, printable } from "./text";
+
+/** Longest property name or reason an input failure keeps: it quotes the caller's value. */
+export const MAX_INPUT_TEXT = 300;
 
 /** What every error of a wait carries, so that a pipeline log is enough to open a support ticket. */
 export interface TaskErrorContext {
@@ -116,24 +119,65 @@ export class TaskCredentialError extends TaskApiError {
 
 /** The caller's AbortSignal fired (or the process was interrupted) before the task finished. */
 export class TaskAbortedError extends TaskError {
+  /** `reason`: the signal's reason, described by `describeThrown` and scrubbed. */
   constructor(reason: string | undefined, context: TaskErrorContext) {
-    super(`the wait for ${context.label} was aborted${reason ? ` (${reason})` : ""}`, context);
+    super(`the wait for ${context.label} was aborted${reason ? ` (${cut(reason, MAX_THROWN_TEXT)})` : ""}`, context);
   }
 }
 
 /** The caller's `onProgress` callback threw: the wait stopped there; the task itself was not judged. */
 export class TaskCallbackError extends TaskError {
-  constructor(thrown: unknown, context: TaskErrorContext) {
-    const what = thrown instanceof Error ? `${(thrown as { code?: unknown }).code ?? thrown.name}: ${thrown.message}` : String(thrown);
-    super(`the wait for ${context.label} stopped because its onProgress callback threw (${what.slice(0, 300)}); the task was not judged`, context, { cause: thrown });
+  /** `what`: the thrown value, described by `describeThrown` and scrubbed. */
+  constructor(what: string, thrown: unknown, context: TaskErrorContext) {
+    super(`the wait for ${context.label} stopped because its onProgress callback threw (${cut(what, MAX_THROWN_TEXT)}); the task was not judged`, context, { cause: thrown });
+  }
+}
+
+const MAX_THROWN_TEXT = 300;
+
+/** Why `signal` aborted, as TaskAbortedError says it; `scrub` runs before anything is cut. */
+export function abortReason(signal: AbortSignal, scrub: (text: string) => string = (text) => text): string | undefined {
+  let reason: unknown;
+  try {
+    reason = signal.reason;
+  } catch {
+    return undefined;
+  }
+  if (reason === undefined) return undefined;
+  try {
+    // An Error's message says it ("deploy cancelled"); its name would only repeat "AbortError".
+    if (reason instanceof Error) return scrub(String(reason.message));
+  } catch {
+    // described below
+  }
+  return scrub(describeThrown(reason));
+}
+
+/**
+ * What the caller's code threw (or aborted with), as a message says it: "EACCES: permission
+ * denied". Never throws, whatever the value is: an object without a prototype, getters that
+ * throw, a revoked Proxy.
+ */
+export function describeThrown(thrown: unknown): string {
+  try {
+    if (typeof thrown === "string") return thrown;
+    if (thrown instanceof Error) {
+      const code: unknown = (thrown as { code?: unknown }).code;
+      const message = String(thrown.message);
+      return typeof code === "string" ? `${code}: ${message}` : message === "" ? String(thrown.name) : `${String(thrown.name)}: ${message}`;
+    }
+    return String(thrown);
+  } catch {
+    return `a value that cannot be described (${typeof thrown})`;
   }
 }
 
 /** Inputs outside the documented forms; nothing was sent to the API. */
 export class TaskInputError extends Error {
   readonly failures: InputFailure[];
+  /** `failures` must be scrubbed of secrets already: reasons are cut here, after. */
   constructor(failures: InputFailure[]) {
-    const clean = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
+    const clean = failures.map((f) => ({ property: printable(cut(f.property, MAX_INPUT_TEXT)), reason: printable(cut(f.reason, MAX_INPUT_TEXT)) }));
     super(`invalid task inputs: ${clean.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
     this.name = "TaskInputError";
     this.failures = clean;

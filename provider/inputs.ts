@@ -130,7 +130,7 @@ export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {})
 
   const profile = optional(raw, "profile", checkProfile, fail);
   if (profile !== undefined && profile !== INVALID) inputs.profile = profile;
-  const assumeRole = optional(raw, "assumeRole", checkAssumeRole, fail);
+  const assumeRole = optional(raw, "assumeRole", parseAssumeRole, fail);
   if (assumeRole !== undefined && assumeRole !== INVALID) inputs.assumeRole = assumeRole;
 
   let region = optional(raw, "region", checkRegion, fail);
@@ -212,11 +212,16 @@ const checkEndpoint: Check<string> = (v) =>
 const checkTimeout: Check<number> = (v) =>
   typeof v === "number" && Number.isFinite(v) && v >= 1 && v <= MAX_TIMEOUT_SECONDS ? { value: v } : { reason: `expected a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${show(v)}` };
 
-const checkAssumeRole: Check<AssumeRoleInputs> = (value) => {
+/** An `assumeRole` object (the input, `waitForTask`'s option, stack config `tencentcloud:assumeRole`), checked field by field. */
+export const parseAssumeRole: Check<AssumeRoleInputs> = (value) => {
   const reason = assumeRoleProblem(value);
   if (reason) return { reason };
   const { roleArn, sessionName, sessionDuration, externalId } = value as AssumeRoleInputs;
-  return { value: { roleArn, sessionName, sessionDuration, externalId } };
+  const role: AssumeRoleInputs = { roleArn };
+  if (sessionName !== undefined) role.sessionName = sessionName;
+  if (sessionDuration !== undefined) role.sessionDuration = sessionDuration;
+  if (externalId !== undefined) role.externalId = externalId;
+  return { value: role };
 };
 
 function assumeRoleProblem(value: unknown): string | undefined {
@@ -238,27 +243,54 @@ function assumeRoleProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** Deeper than this, or more values than that, is not a task's inputs (and may be a cycle). */
+const MAX_INPUT_DEPTH = 32;
+const MAX_INPUT_VALUES = 10_000;
+
 /**
- * Copies the caller's inputs into a plain object once. Whatever the caller passed (null, an
- * array, a Proxy whose traps throw, getters that throw) becomes a failure, never an exception.
+ * A plain copy of the inputs, read once: every later check sees data that cannot throw, change
+ * or recurse forever (a getter that throws, a revoked Proxy, a cyclic or 20,000-deep array).
+ * `opaque` keys (a credential source, a signal, a callback) are taken as they are, unread.
  */
-export function readInputs(raw: unknown): { values: Record<string, unknown> } | { error: string } {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { error: `expected an object of inputs, got ${raw === null ? "null" : Array.isArray(raw) ? "an array" : `a value of type ${typeof raw}`}` };
-  const values: Record<string, unknown> = {};
+export function readInputs(raw: unknown, opaque: readonly string[] = []): { values: Record<string, unknown> } | { error: string } {
+  let values: unknown;
+  const budget = { left: MAX_INPUT_VALUES };
+  try {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { error: `expected an object of inputs, got ${raw === null ? "null" : Array.isArray(raw) ? "an array" : `a value of type ${typeof raw}`}` };
+    values = plainCopy(raw, "", 0, budget, opaque);
+  } catch (error) {
+    return { error: error instanceof UnreadableInput ? error.message : "the inputs object could not be read (its properties cannot be listed)" };
+  }
+  return { values: values as Record<string, unknown> };
+}
+
+class UnreadableInput extends Error {}
+
+function plainCopy(value: unknown, path: string, depth: number, budget: { left: number }, opaque: readonly string[] = []): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const where = path === "" ? "the inputs object" : `the input ${path}`;
+  if (depth > MAX_INPUT_DEPTH) throw new UnreadableInput(`${where} is nested more than ${MAX_INPUT_DEPTH} levels deep (or refers to itself)`);
+  if (--budget.left < 0) throw new UnreadableInput(`the inputs hold more than ${MAX_INPUT_VALUES} values`);
+  let isArray: boolean;
   let keys: string[];
   try {
-    keys = Object.keys(raw);
+    isArray = Array.isArray(value);
+    keys = Object.keys(value);
   } catch {
-    return { error: "the inputs object could not be read (its properties cannot be listed)" };
+    throw new UnreadableInput(`${where} could not be read (its properties cannot be listed)`);
   }
+  const copy: Record<string, unknown> | unknown[] = isArray ? [] : {};
   for (const key of keys) {
+    const at = isArray ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+    let item: unknown;
     try {
-      values[key] = (raw as Record<string, unknown>)[key];
+      item = (value as Record<string, unknown>)[key];
     } catch {
-      return { error: `the input ${show(key)} could not be read (reading it threw)` };
+      throw new UnreadableInput(`the input ${show(at)} could not be read (reading it threw)`);
     }
+    (copy as Record<string, unknown>)[key] = depth === 0 && opaque.includes(key) ? item : plainCopy(item, at, depth + 1, budget);
   }
-  return { values };
+  return copy;
 }
 
 function pick(raw: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { classifyCallError, type CallFailure } from "./callFailures";
 import { linkSignals, systemClock, type Clock } from "./clock";
-import { TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
+import { abortReason, describeThrown, TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
 import { isRoutine, ProgressChannel, type ProgressEvent } from "./progress";
 import { defaultSchedule, MIN_DELAY_MS, retryDelayMs, type Schedule } from "./schedule";
 import type { TaskObservation, TaskRef } from "./task";
@@ -24,6 +24,8 @@ export interface PollOptions {
   /** Sorts a failed call into retry or stop; default `classifyCallError`. */
   classify?: (error: unknown) => CallFailure;
   clock?: Clock;
+  /** Applied to what the caller threw or aborted with, before an error quotes it. */
+  scrub?: (text: string) => string;
   schedule?: Schedule;
   random?: () => number;
 }
@@ -95,11 +97,10 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   };
   /** Why the wait stopped, when `signal` aborted. */
   const stopped = () => {
-    if (progress.failed()) return new TaskCallbackError(progress.failed()!.thrown, context());
-    if (options.signal?.aborted) {
-      const reason = options.signal.reason instanceof Error ? options.signal.reason.message : undefined;
-      return new TaskAbortedError(reason, context());
-    }
+    const scrub = options.scrub ?? ((text: string) => text);
+    const failed = progress.failed();
+    if (failed) return new TaskCallbackError(scrub(describeThrown(failed.thrown)), failed.thrown, context());
+    if (options.signal?.aborted) return new TaskAbortedError(abortReason(options.signal, scrub), context());
     return timeout();
   };
   const timeout = () =>

@@ -67,7 +67,7 @@ export function budgetFor(runtime: WaitRuntime, rateLimit: number): number {
 /** A budget setting that is not a number of requests per second: a usage error, named by its setting. */
 export class BudgetSettingError extends Error {
   constructor(readonly setting: string, value: string) {
-    super(`${setting}: expected requests per second from 1 to ${MAX_REQUESTS_PER_SECOND}, a whole number (each status action is still held to its documented limit, 20/s for most), got ${JSON.stringify(value.slice(0, 40))}`);
+    super(`${setting}: expected requests per second from 1 to ${MAX_REQUESTS_PER_SECOND}, a whole number (each status action is still held to its documented limit, 20/s for most), got ${JSON.stringify(value)}`);
     this.name = "BudgetSettingError";
   }
 }

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "./clock";
+import { systemClock, whenAborted, type Clock } from "./clock";
 
 export interface ThrottleOptions {
   /** Whether a failed call was throttled by the API (RequestLimitExceeded). */
@@ -37,7 +37,7 @@ export class Throttle {
       budget = new Budget(requestsPerSecond, this.clock);
       this.budgets.set(key, budget);
     }
-    await budget.acquire(signal);
+    const release = await budget.acquire(signal);
     try {
       const result = await call();
       budget.onSuccess();
@@ -45,6 +45,8 @@ export class Throttle {
     } catch (error) {
       if (this.options.isThrottled(error)) budget.onThrottled();
       throw error;
+    } finally {
+      release();
     }
   }
 
@@ -56,16 +58,27 @@ export class Throttle {
 
 interface Ticket {
   grant(): void;
-  signal: AbortSignal;
-  onAbort(): void;
 }
+
+/**
+ * How long a call holds its place after it settled. The server counted the request at some moment
+ * between our grant and the answer, so a place held until the answer plus one second means no
+ * `budget + 1` requests can ever fall into one second there, however late the first of them
+ * arrived (a new connection, a busy event loop). The extra 25 ms covers a cancelled request whose
+ * bytes were already on the wire.
+ */
+const HOLD_AFTER_ANSWER_MS = 1000 + 25;
 
 class Budget {
   rate: number;
   private nextSlot = -Infinity;
   private lastCut = -Infinity;
   private readonly queue: Ticket[] = [];
-  private pumping = false;
+  /** Calls granted and not yet settled. */
+  private inFlight = 0;
+  /** When recent calls settled, oldest first: each holds a place until HOLD_AFTER_ANSWER_MS later. */
+  private readonly settled: number[] = [];
+  private timer: AbortController | undefined;
 
   constructor(
     private readonly ceiling: number,
@@ -74,50 +87,69 @@ class Budget {
     this.rate = ceiling;
   }
 
-  acquire(signal: AbortSignal): Promise<void> {
+  /** Resolves with the function that gives the place back once the call has settled. */
+  acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const ticket: Ticket = {
-        signal,
         grant: () => {
-          signal.removeEventListener("abort", ticket.onAbort);
-          resolve();
-        },
-        onAbort: () => {
-          const index = this.queue.indexOf(ticket);
-          if (index >= 0) this.queue.splice(index, 1);
-          reject(signal.reason);
+          forget();
+          this.inFlight++;
+          let released = false;
+          resolve(() => {
+            if (released) return;
+            released = true;
+            this.inFlight--;
+            this.settled.push(this.clock.now());
+            this.pump();
+          });
         },
       };
-      signal.addEventListener("abort", ticket.onAbort, { once: true });
+      // One listener on the signal however many waits queue on it, and none left once granted.
+      const forget = whenAborted(signal, (reason) => {
+        const index = this.queue.indexOf(ticket);
+        if (index >= 0) this.queue.splice(index, 1);
+        reject(reason);
+        this.pump();
+      });
       this.queue.push(ticket);
-      void this.pump();
+      this.pump();
     });
   }
 
-  /**
-   * Hands out slots one interval apart. The interval is 5 % longer than 1/rate, so that requests
-   * that reach the API up to 50 ms later or earlier than sent (a busy event loop, a new
-   * connection) still put no more than `rate` of them in any 1-second window there.
-   */
-  private async pump(): Promise<void> {
-    if (this.pumping) return;
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0) {
-        const now = this.clock.now();
-        if (now < this.nextSlot) {
-          await this.clock.sleep(this.nextSlot - now);
-          continue;
-        }
-        this.nextSlot = now + (1000 / this.rate) * 1.05;
-        this.queue.shift()!.grant();
-      }
-    } finally {
-      this.pumping = false;
-    }
+  /** Places in any one second: the rate, rounded down, and at least one. */
+  private get places(): number {
+    return Math.max(1, Math.floor(this.rate));
   }
 
+  /**
+   * Grants the queue in order, one interval (1/rate) apart and never more than `places` calls in
+   * flight or answered within HOLD_AFTER_ANSWER_MS; otherwise sleeps until the next place frees.
+   */
+  private pump(): void {
+    this.timer?.abort();
+    this.timer = undefined;
+    while (this.queue.length > 0) {
+      const now = this.clock.now();
+      while (this.settled.length > 0 && this.settled[0] + HOLD_AFTER_ANSWER_MS <= now) this.settled.shift();
+      const excess = this.inFlight + this.settled.length - this.places + 1;
+      // Every place is held by a call still in flight: its release pumps again.
+      if (excess > this.settled.length) return;
+      const freeAt = excess > 0 ? this.settled[excess - 1] + HOLD_AFTER_ANSWER_MS : -Infinity;
+      const at = Math.max(this.nextSlot, freeAt);
+      if (now < at) {
+        const timer = new AbortController();
+        this.timer = timer;
+        this.clock.sleep(at - now, timer.signal).then(
+          () => this.pump(),
+          () => undefined,
+        );
+        return;
+      }
+      this.nextSlot = now + 1000 / this.rate;
+      this.queue.shift()!.grant();
+    }
+  }
   /** Additive increase: about +1 request/second for every 20 successes. */
   onSuccess(): void {
     this.rate = Math.min(this.ceiling, this.rate + 0.05);

@@ -34,6 +34,7 @@ const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 export async function callApi(request: ApiRequest, credential: Credential, options: { signal: AbortSignal; timeoutMs: number }): Promise<Record<string, unknown>> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const linked = linkSignals(options.signal, timeout);
+  const connection = new ConnectionWatch();
   try {
     let answer;
     try {
@@ -52,13 +53,13 @@ export async function callApi(request: ApiRequest, credential: Credential, optio
         requestClient: `SDK_NODEJS_${sdkVersion}`,
         language: undefined as unknown as string,
         timeout: options.timeoutMs,
-        agent: agentFor(request.endpoint),
+        agent: agentFor(request.endpoint, connection),
         signal: linked.signal,
       });
     } catch (error) {
       throw sendFailure(error);
     }
-    return await readAnswer(answer, request.action);
+    return await readAnswer(answer, request.action, connection);
   } catch (error) {
     // Whatever the timeout interrupted (connecting, waiting, reading the body), it is one thing.
     if (timeout.aborted && !options.signal.aborted) throw new TransportError(`no answer within ${options.timeoutMs / 1000}s`);
@@ -76,11 +77,18 @@ interface FetchedAnswer {
   body: NodeJS.ReadableStream;
 }
 
-async function readAnswer(answer: FetchedAnswer, action: string): Promise<Record<string, unknown>> {
+async function readAnswer(answer: FetchedAnswer, action: string, connection: ConnectionWatch): Promise<Record<string, unknown>> {
   if (answer.status >= 300 && answer.status < 400) {
     throw redirectRefused(answer.headers.get("location"), `HTTP ${answer.status}`);
   }
-  const text = await readBody(answer.body);
+  if (answer.status === 407) {
+    throw new EndpointError(
+      "ProxyAuthenticationRequired",
+      "the HTTPS proxy refused the connection: it wants credentials (HTTP 407)",
+      "check the proxy URL in env HTTPS_PROXY (or https_proxy / http_proxy): give it the user and password the proxy expects, or unset it",
+    );
+  }
+  const text = await readBody(answer.body, connection);
   if (answer.status !== 200) {
     throw new TransportError(`HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ""}`);
   }
@@ -108,9 +116,11 @@ async function readAnswer(answer: FetchedAnswer, action: string): Promise<Record
 /** `AuthFailure.SignatureFailure`, `RequestLimitExceeded`, ...: dotted names, as API 3.0 writes them. */
 const API_ERROR_CODE = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9_]+)*$/;
 
-async function readBody(body: NodeJS.ReadableStream): Promise<string> {
+async function readBody(body: NodeJS.ReadableStream, connection: ConnectionWatch): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // node-fetch leaves the body open when the connection closes short of its Content-Length.
+  const stopWatching = connection.onCutShort(() => (body as NodeJS.ReadableStream & { destroy?(error: Error): void }).destroy?.(new TransportError("the connection closed before the whole answer arrived")));
   try {
     for await (const chunk of body) {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
@@ -124,17 +134,61 @@ async function readBody(body: NodeJS.ReadableStream): Promise<string> {
   } catch (error) {
     if (error instanceof TransportError) throw error;
     throw new TransportError(`the answer was cut off or corrupt (${networkReason(error)})`);
+  } finally {
+    stopWatching();
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * Watches the one response of a call: when its connection closes before the body is complete,
+ * whoever is reading the body is told at once, instead of at the call's timeout.
+ */
+class ConnectionWatch {
+  private cutShort = false;
+  private listener?: () => void;
+
+  /** For the agent: the request this call sends. */
+  watch(request: http.ClientRequest): void {
+    request.once("response", (response: http.IncomingMessage) => {
+      response.once("close", () => {
+        if (response.complete) return;
+        this.cutShort = true;
+        this.listener?.();
+      });
+    });
+  }
+
+  /** Calls `listener` when (or if already) the response was cut short; returns how to stop. */
+  onCutShort(listener: () => void): () => void {
+    if (this.cutShort) listener();
+    else this.listener = listener;
+    return () => (this.listener = undefined);
+  }
+}
+
 /** Certificate problems: a TLS proxy or private endpoint whose CA this process does not trust. */
-const UNTRUSTED_CERTIFICATE = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
+const UNTRUSTED_CERTIFICATE = /^(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|HOSTNAME_MISMATCH)$/;
+
+/** node-fetch's words for a redirect it could not follow: the Location is no http(s) URL. */
+const UNFOLLOWABLE_REDIRECT = /^(invalid-redirect|max-redirect|unsupported-redirect)$/;
 
 /** The request did not get an answer: retried, unless no retry can fix the cause. */
 function sendFailure(error: unknown): Error {
   if (error instanceof EndpointError) return error;
+  const type = (error as { type?: unknown })?.type;
+  if ((typeof type === "string" && UNFOLLOWABLE_REDIRECT.test(type)) || (error instanceof TypeError && /Only HTTP\(S\) protocols are supported/.test(error.message))) {
+    // Our endpoint is always http(s): this is the URL of a redirect the API would never send.
+    return redirectRefused(undefined, "its Location is not an http(s) URL");
+  }
   const code = (error as { code?: unknown })?.code;
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return new EndpointError(
+      "CertificateNameMismatch",
+      "the endpoint's TLS certificate is for another host name (ERR_TLS_CERT_ALTNAME_INVALID)",
+      "use the host name the certificate was issued for in endpoint (a TLS proxy's certificate must name the host or IP address you connect to)",
+    );
+  }
   if (typeof code === "string" && UNTRUSTED_CERTIFICATE.test(code)) {
     return new EndpointError(
       "UntrustedCertificate",
@@ -154,19 +208,24 @@ function sendFailure(error: unknown): Error {
   return new TransportError(reason);
 }
 
+/** Node's and node-fetch's refusals of a header value we would send; they quote the value whole. */
+const BAD_REQUEST_HEADER = /^(ERR_INVALID_CHAR|ERR_INVALID_HTTP_TOKEN|ERR_HTTP_INVALID_HEADER_VALUE)$/;
+
 /** A short reason for a network error, without header values: node-fetch quotes a refused header value whole. */
 function networkReason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  if (/header/i.test(error.message) && !(typeof code === "string" && code.startsWith("E"))) {
+  if ((typeof code === "string" && BAD_REQUEST_HEADER.test(code)) || /is not a legal HTTP header (value|name)/.test(error.message)) {
     return "a request header has a character HTTP does not allow";
   }
+  if (code === "HPE_HEADER_OVERFLOW" || /Header overflow/i.test(error.message)) return "the answer's headers are larger than Node.js accepts";
   const reason = error.message.replace(/^request to \S+ failed, reason: /, "");
   return typeof code === "string" && !reason.includes(code) ? `${code}: ${reason}` : reason;
 }
 
-function redirectRefused(location: string | null, how: string): EndpointError {
-  const target = location ? ` to ${location.slice(0, 200)}` : " without a Location";
+/** The Location is quoted whole: the wait scrubs the message of secrets, and only then cuts it. */
+function redirectRefused(location: string | null | undefined, how: string): EndpointError {
+  const target = location ? ` to ${location}` : location === null ? " without a Location" : "";
   return new EndpointError(
     "RedirectRefused",
     `the endpoint answered with a redirect${target} (${how}); the Tencent Cloud API never redirects, and requests carry credentials, so it is not followed`,
@@ -186,29 +245,52 @@ const proxies = new Map<string, http.Agent>();
  * before anything (the session token in particular) is sent to the new location. A loopback
  * endpoint never goes through a proxy; others honour `http_proxy` as the SDK does.
  */
-function agentFor(endpoint: Endpoint): http.Agent {
+function agentFor(endpoint: Endpoint, connection: ConnectionWatch): http.Agent {
   let calls = 0;
   const choose = (url: URL): http.Agent => {
     if (++calls > 1) throw redirectRefused(url.href, "followed by the HTTP client");
-    if (url.protocol === "http:") return loopbackHttp;
-    const proxy = endpoint.loopback ? undefined : process.env.http_proxy || process.env.HTTPS_PROXY || process.env.https_proxy;
-    if (!proxy) return directHttps;
-    let agent = proxies.get(proxy);
-    if (!agent) {
-      agent = createHttpsProxyAgent(proxy) as unknown as http.Agent;
-      proxies.set(proxy, agent);
-    }
-    return agent;
+    return watched(url.protocol === "http:" ? loopbackHttp : endpoint.loopback ? directHttps : (proxyAgent() ?? directHttps), connection);
   };
   // node-fetch documents `agent` as an Agent or a function of the URL; the SDK's type knows only the first.
   return choose as unknown as http.Agent;
+}
+
+/** The proxy the SDK would use (`http_proxy`, then HTTPS_PROXY / https_proxy), if one is set. */
+function proxyAgent(): http.Agent | undefined {
+  const setting = ["http_proxy", "HTTPS_PROXY", "https_proxy"].find((name) => process.env[name]);
+  if (!setting) return undefined;
+  const proxy = process.env[setting]!;
+  let agent = proxies.get(proxy);
+  if (!agent) {
+    if (!URL.canParse(proxy)) {
+      // Not quoted: a proxy URL can carry a password.
+      throw new EndpointError("InvalidProxy", `env ${setting} is not a URL`, `set ${setting} to the proxy's URL, such as http://proxy.example:3128, or unset it`);
+    }
+    agent = createHttpsProxyAgent(proxy) as unknown as http.Agent;
+    proxies.set(proxy, agent);
+  }
+  return agent;
+}
+
+/**
+ * The pooled `agent`, seen by one call: each request it is given is watched for a response cut
+ * short. Everything else (the pool, its sockets) is the shared agent's own.
+ */
+function watched(agent: http.Agent, connection: ConnectionWatch): http.Agent {
+  const view = Object.create(agent) as http.Agent & { addRequest(request: http.ClientRequest, options: unknown): void };
+  const shared = agent as typeof view;
+  view.addRequest = (request, options) => {
+    connection.watch(request);
+    shared.addRequest(request, options);
+  };
+  return view;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A value as the answer had it, whole: the wait scrubs messages of secrets first and cuts them after. */
 function describeValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return JSON.stringify(value) ?? String(value);
 }

@@ -1,18 +1,18 @@
 import { classifyCallError, CredentialProblem, hintFor, type CallFailure } from "./callFailures";
 import { linkSignals, raceSignal } from "./clock";
-import { credentialFingerprint, knownSecrets, profileRegion, resolveIdentity, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
-import { TaskAbortedError, TaskCallbackError, TaskCredentialError, TaskFailedError, TaskInputError, TaskTimeoutError, type TaskErrorContext } from "./errors";
+import { credentialFingerprint, knownSecrets, profileRegion, resolveIdentity, stsEndpoint, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
+import { abortReason, describeThrown, TaskAbortedError, TaskCallbackError, TaskCredentialError, TaskFailedError, TaskInputError, TaskTimeoutError, type TaskErrorContext } from "./errors";
 import { parseTaskInputs, readInputs, type InputDefaults, type TaskInputs, type TaskSpec } from "./inputs";
 import { pollUntilDone } from "./poller";
 import { ProgressChannel, type ProgressEvent } from "./progress";
 import { budgetFor, BudgetSettingError, requestsPerSecondFromEnv, sharedRuntime, type WaitRuntime } from "./runtime";
-import type { TaskDetails, TaskObservation, TaskResult } from "./task";
+import type { InputFailure, TaskDetails, TaskObservation, TaskResult } from "./task";
 import { cut, Secrets } from "./text";
 import { callApi } from "./transport";
 
 /** `waitForTask`'s options: the resource's inputs, plus what only a program can give. */
 export type WaitOptions = TaskInputs & {
-  /** Default: env TENCENTCLOUD_SECRET_ID / _KEY, tccli profiles, the SDK's profile file, instance role, OIDC. */
+  /** Default: env TENCENTCLOUD_SECRET_ID / _KEY, the tccli profile, the SDK's profile file, the CVM role, TKE OIDC (docs/credentials.md). */
   credentials?: CredentialSource;
   /** Aborting it ends the wait at once with TaskAbortedError. */
   signal?: AbortSignal;
@@ -49,12 +49,20 @@ export async function waitForTask(options: WaitOptions): Promise<TaskResult> {
 
 /** `waitForTask`'s options, checked at the edge: the spec and how to run it, or TaskInputError naming every problem. */
 export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = process.env): { spec: TaskSpec; run: RunOptions } {
-  const snapshot = readInputs(options);
-  if ("error" in snapshot) throw new TaskInputError([{ property: "(options)", reason: snapshot.error }]);
+  const scrubbed = (failures: InputFailure[]) => {
+    const secrets = new Secrets();
+    secrets.add(...knownSecrets({ env }));
+    return failures.map((f) => ({ property: secrets.scrub(f.property), reason: secrets.scrub(f.reason) }));
+  };
+  const snapshot = readInputs(options, ["credentials", "signal", "onProgress"]);
+  if ("error" in snapshot) throw new TaskInputError(scrubbed([{ property: "(options)", reason: snapshot.error }]));
   const { credentials, signal, onProgress, ...raw } = snapshot.values as Partial<Pick<WaitOptions, "credentials" | "signal" | "onProgress">>;
-  const settings: CredentialSettings = { explicit: credentials, env };
+  const sts = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
+  const settings: CredentialSettings = { explicit: credentials, env, ...("error" in sts ? {} : { sts }) };
   const checked = parseTaskInputs(raw, environmentDefaults(env));
   const failures = [...checked.failures];
+  if ("error" in sts) failures.push({ property: sts.setting, reason: sts.error });
+  if (credentials !== undefined && (raw as Record<string, unknown>).profile !== undefined) failures.push({ property: "profile", reason: "give either credentials or profile, not both" });
   if (signal !== undefined && !(signal instanceof AbortSignal)) failures.push({ property: "signal", reason: "expected an AbortSignal" });
   if (onProgress !== undefined && typeof onProgress !== "function") failures.push({ property: "onProgress", reason: "expected a function" });
   try {
@@ -66,7 +74,7 @@ export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = 
   if (failures.length > 0 || !checked.spec) {
     const secrets = new Secrets();
     secrets.add(...knownSecrets(settings));
-    throw new TaskInputError(failures.map((f) => ({ property: f.property, reason: secrets.scrub(f.reason) })));
+    throw new TaskInputError(failures.map((f) => ({ property: secrets.scrub(f.property), reason: secrets.scrub(f.reason) })));
   }
   return { spec: checked.spec, run: { credentials: { ...settings, identity: checked.spec.identity }, signal, onProgress } };
 }
@@ -81,32 +89,46 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
   const started = clock.now();
   const secrets = new Secrets();
   secrets.add(...knownSecrets(options.credentials));
-  // Inputs can hold a pasted secret too (a key in dealName): every text that leaves is scrubbed.
-  const task = secrets.scrubDeep(query.ref);
-  const label = secrets.scrub(query.label);
+  // Inputs can hold a pasted secret too (a key in dealName): every text that leaves is scrubbed,
+  // against every secret known at that moment, so task and label are rebuilt once the first
+  // credential is known.
+  let task = secrets.scrubDeep(query.ref);
+  let label = secrets.scrub(query.label);
+  const scrub = (text: string) => secrets.scrub(text);
   const context = (): TaskErrorContext => ({ task, label, attempts: 0, waitedSeconds: (clock.now() - started) / 1000 });
-  const aborted = () => new TaskAbortedError(options.signal?.reason instanceof Error ? options.signal.reason.message : undefined, context());
+  const aborted = () => new TaskAbortedError(options.signal ? abortReason(options.signal, scrub) : undefined, context());
   if (options.signal?.aborted) throw aborted();
 
-  const progress = new ProgressChannel(options.onProgress);
+  // The caller sees a scrubbed copy of each event: what its callback does to it changes nothing here.
+  const onProgress = options.onProgress;
+  const progress = new ProgressChannel(onProgress && ((event) => onProgress(secrets.scrubDeep(structuredClone(event)))));
+  const callbackFailed = () => {
+    const failed = progress.failed();
+    return failed && new TaskCallbackError(scrub(describeThrown(failed.thrown)), failed.thrown, context());
+  };
   // The wait's own signal: however many waits share the caller's signal, it gets one listener.
   const own = linkSignals(options.signal, progress.signal);
   try {
-    progress.send({ kind: "started", task, label, timeoutSeconds: spec.timeoutSeconds });
-    if (progress.failed()) throw new TaskCallbackError(progress.failed()!.thrown, context());
-
+    // Credentials first: the look-up registers every secret it finds (a source is asked once),
+    // so that a key given only when asked is known before any line names the task.
     let identity: Identity;
     try {
-      identity = await withinDeadline(resolveIdentity(options.credentials), started + spec.timeoutSeconds * 1000, own.signal, clock);
+      const register = (...values: (string | undefined)[]) => secrets.add(...values);
+      identity = await withinDeadline((signal) => resolveIdentity(options.credentials, { signal, timeoutMs: runtime.requestTimeoutMs, clock, register }), started + spec.timeoutSeconds * 1000, own.signal, clock);
     } catch (error) {
-      if (progress.failed()) throw new TaskCallbackError(progress.failed()!.thrown, context());
       if (options.signal?.aborted) throw aborted();
       if (error instanceof DeadlineReached) {
         throw new TaskTimeoutError({ timeoutSeconds: spec.timeoutSeconds, wanted: query.wanted, lastFailure: "the credentials were still being looked up" }, context());
       }
-      const problem = error instanceof CredentialProblem ? error : new CredentialProblem("NoCredentials", `looking up credentials failed: ${(error as Error)?.message ?? String(error)}`);
+      const problem = error instanceof CredentialProblem ? error : new CredentialProblem("NoCredentials", `looking up credentials failed: ${describeThrown(error)}`);
       throw new TaskCredentialError({ code: problem.code, problem: cut(secrets.scrub(problem.message), MAX_REASON) }, context());
     }
+    task = secrets.scrubDeep(query.ref);
+    label = secrets.scrub(query.label);
+
+    progress.send({ kind: "started", task, label, timeoutSeconds: spec.timeoutSeconds });
+    const stopped = callbackFailed();
+    if (stopped) throw stopped;
 
     const budgetKey = (secretId: string) => [query.request.action, query.request.version, spec.endpoint.host, secretId].join("|");
     const requestsPerSecond = budgetFor(runtime, query.rateLimit);
@@ -152,6 +174,7 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
       progress,
       classify,
       clock,
+      scrub,
     });
     const { observation } = outcome;
     const result: TaskResult = secrets.scrubDeep(
@@ -181,8 +204,8 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
 
 class DeadlineReached extends Error {}
 
-/** Settles like `promise`, unless `signal` aborts or the clock passes `deadline` first (then DeadlineReached). */
-async function withinDeadline<T>(promise: Promise<T>, deadline: number, signal: AbortSignal, clock: WaitRuntime["clock"]): Promise<T> {
+/** Settles like `work`, unless `signal` aborts or the clock passes `deadline` first (then DeadlineReached); `work`'s own signal aborts then too. */
+async function withinDeadline<T>(work: (signal: AbortSignal) => Promise<T>, deadline: number, signal: AbortSignal, clock: WaitRuntime["clock"]): Promise<T> {
   const timer = new AbortController();
   const reached = new AbortController();
   clock.sleep(deadline - clock.now(), timer.signal).then(
@@ -191,7 +214,7 @@ async function withinDeadline<T>(promise: Promise<T>, deadline: number, signal: 
   );
   const linked = linkSignals(signal, reached.signal);
   try {
-    return await raceSignal(promise, linked.signal);
+    return await raceSignal(work(linked.signal), linked.signal);
   } finally {
     timer.abort();
     linked.dispose();

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { constants } from "node:os";
 import type { ProgressEvent } from "../provider/progress";
-import { printable, printableJson } from "../provider/text";
+import { knownSecrets } from "../provider/credentials";
+import { cut, printable, printableJson, Secrets } from "../provider/text";
 import { runWait } from "../provider/wait";
 import { USAGE, UsageError, helpText, parseCommandLine, type Command, type WaitCommand } from "./cli/args";
 import { outputOf, ProgressLog, StatusBoard, type Display } from "./cli/display";
@@ -13,6 +14,9 @@ const NAME = "tencentcloud-task-wait";
 /** After SIGINT or SIGTERM, waits that do not settle within this long are left behind. */
 const EXIT_GRACE_MS = 1000;
 
+/** Longest line a usage problem takes: it may quote an argument. */
+const MAX_PROBLEM = 300;
+
 const stdout = outputOf(process.stdout);
 const stderr = outputOf(process.stderr);
 
@@ -22,7 +26,10 @@ async function main(): Promise<number> {
     command = parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    const problems = error.message.split("\n").map((problem) => `${NAME}: ${printable(problem)}\n`);
+    // An argument can be a pasted key: scrubbed against the environment's secrets, then cut.
+    const secrets = new Secrets();
+    secrets.add(...knownSecrets({ env: process.env }));
+    const problems = error.message.split("\n").map((problem) => `${NAME}: ${printable(cut(secrets.scrub(problem), MAX_PROBLEM))}\n`);
     stderr.write(`${problems.join("")}\n${USAGE}`);
     return EXIT_USAGE;
   }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CommonInputs } from "../provider/inputs";
+import type { AssumeRoleInputs, CommonInputs } from "../provider/inputs";
 import type { Service, ServiceTask } from "../provider/services";
 import type { StatusValue } from "../provider/task";
 
@@ -31,6 +31,10 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
   declare readonly timeoutSeconds: pulumi.Output<number>;
   declare readonly failOnTaskFailure: pulumi.Output<boolean>;
   declare readonly triggers: pulumi.Output<unknown[] | undefined>;
+  /** The tccli profile the wait used, if the resource names one. A change is a new wait. */
+  declare readonly profile: pulumi.Output<string | undefined>;
+  /** The role the wait assumed, if the resource names one (no secret: only the ARN and session settings). A change is a new wait. */
+  declare readonly assumeRole: pulumi.Output<AssumeRoleInputs | undefined>;
   /** "succeeded" or "failed" (failed only with failOnTaskFailure: false). */
   declare readonly status: pulumi.Output<"succeeded" | "failed">;
   /** The API's own value: CLB Status 0/1, Redis "succeed"/"failed"/"error", CDB "SUCCESS", ... */

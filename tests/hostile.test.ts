@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { getEventListeners } from "node:events";
+import { createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +15,7 @@ import { TaskCompletion } from "../sdk";
 import { runProgram } from "./harness/program";
 import { ProviderHost } from "./harness/providerHost";
 import { freshRuntime, waitOn } from "./support/emulator";
-import { answer, corruptGzip, cutAfterHeaders, makeCertificates, raw, redirect, resetMidBody, startHostileServer, startTlsProxy, type HostileServer } from "./support/hostileServer";
+import { answer, corruptGzip, cutAfterHeaders, makeCertificates, raw, redirect, resetMidBody, startHostileServer, startTlsProxy, type Handler, type HostileServer } from "./support/hostileServer";
 import { expectNoSecrets } from "./support/secrets";
 
 /**
@@ -204,6 +205,21 @@ describe("5. https endpoints on loopback", () => {
     expect(stderr).toContain("UntrustedCertificate");
     expect(stderr).toContain("NODE_EXTRA_CA_CERTS");
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test("a certificate for another host name: fails at once, saying so rather than pointing at NODE_EXTRA_CA_CERTS", async () => {
+    const elsewhere = makeCertificates("DNS:api.example.test");
+    const misnamed = await startTlsProxy(emulator.url, elsewhere);
+    try {
+      const { code, stderr } = await cli(["clb", taskId, "--region", region, "--endpoint", misnamed.url], { NODE_EXTRA_CA_CERTS: elsewhere.caFile });
+      expect(code).toBe(3);
+      expect(stderr).toContain("CertificateNameMismatch");
+      expect(stderr).toContain("host name");
+      expect(stderr).not.toContain("NODE_EXTRA_CA_CERTS=");
+    } finally {
+      await misnamed.close();
+      elsewhere.remove();
+    }
   });
 
   test("a bare 127.0.0.1:PORT means https: against a plain-http emulator it fails at once, saying to use http://", async () => {
@@ -532,5 +548,186 @@ describe("15. the provider's check never throws", () => {
       expect(error).toBeInstanceOf(TaskInputError);
       expect(error).not.toBeInstanceOf(TaskError);
     }
+  });
+});
+
+/** The first characters and the last of a secret: a cut before scrubbing leaves one or the other behind. */
+function fragmentsOf(...secrets: string[]): string[] {
+  return secrets.flatMap((secret) => [secret.slice(0, 12), secret.slice(-12)]);
+}
+
+/** Everything an error lets out, as the scanner reads it. */
+function surfacesOf(error: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { error, stack: (error as Error | undefined)?.stack, json: JSON.stringify(error), inspected: inspect(error, { depth: 10 }), ...extra };
+}
+
+describe("secrets are scrubbed before anything is cut", () => {
+  test("an invalid Error.Code holding a key: no part of the key in the UnexpectedAnswer error", async () => {
+    server.script(answer({ Error: { Code: `${"A".repeat(60)} ${secretKey}`, Message: "x" } }));
+    const error = await wait().catch((e) => e);
+    expect(error).toMatchObject({ code: "UnexpectedAnswer" });
+    expectNoSecrets(surfacesOf(error), fragmentsOf(secretKey));
+  });
+
+  test("a redirect whose Location holds a key past the first 200 characters", async () => {
+    server.script(redirect(`${other.url}/${"x".repeat(160)}${secretKey}`));
+    const error = await wait().catch((e) => e);
+    expect(error).toMatchObject({ code: "RedirectRefused" });
+    expectNoSecrets(surfacesOf(error), fragmentsOf(secretKey));
+  });
+
+  test("a malformed dealName or taskId holding a key: no part of it in TaskInputError", async () => {
+    for (const options of [{ taskId: undefined, dealName: `${"a".repeat(60)} ${secretKey}` }, { taskId: `${"a".repeat(60)} ${secretKey}` }]) {
+      const error = await wait(options as Partial<WaitOptions>).catch((e) => e);
+      expect(error).toBeInstanceOf(TaskInputError);
+      expectNoSecrets(surfacesOf(error), fragmentsOf(secretKey));
+    }
+  });
+
+  test("the command's usage errors are scrubbed against the keys in its environment", async () => {
+    for (const args of [["clb", `${"a".repeat(60)} ${secretKey}`, "--region", region], ["clb", taskId, `--x${secretKey}`]]) {
+      const { code, stderr } = await command(args);
+      expect(code).toBe(64);
+      expectNoSecrets({ stderr }, fragmentsOf(secretKey));
+    }
+  });
+
+  test("a key pasted as dealName, from a credential source that gives it only when asked: scrubbed from events, lines and errors", async () => {
+    server.script(answer({ Status: 2 }), answer({ Status: 1, Message: "listener port in use" }));
+    const source = { getCredential: async () => credentials };
+    const events: ProgressEvent[] = [];
+    const lines: string[] = [];
+    const error = await wait({ taskId: undefined, dealName: secretKey, credentials: source as never, onProgress: (e: ProgressEvent) => (events.push(e), lines.push(formatProgress(e))) } as Partial<WaitOptions>).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskFailedError);
+    expect(events.map((e) => e.kind)).toEqual(["started", "status", "finished"]);
+    expectNoSecrets(surfacesOf(error, { events, lines, result: error.result }), [secretKey]);
+  });
+});
+
+describe("what callers throw, and abort with, is described safely", () => {
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const hostile: [string, unknown][] = [
+    ["an object with no prototype", Object.create(null)],
+    ["an Error whose message getter throws", Object.defineProperty(new Error("x"), "message", { get: () => { throw new Error("getter"); } })],
+    ["a revoked Proxy", revoked.proxy],
+    ["a value whose toString throws", { toString: () => { throw new Error("toString"); } }],
+    ["a 1 MB string", "y".repeat(1_000_000)],
+  ];
+
+  test.each(hostile)("a callback that throws %s: TaskCallbackError with a short message", async (_name, thrown) => {
+    server.script(answer({ Status: 2 }));
+    const error = await wait({ onProgress: () => { throw thrown; } }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskCallbackError);
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  test.each(hostile)("an abort with %s as its reason: TaskAbortedError with a short message", async (_name, reason) => {
+    server.script(answer({ Status: 2 }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 100);
+    const error = await wait({ signal: controller.signal }).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskAbortedError);
+    expect(error.message.length).toBeLessThan(1000);
+  });
+
+  test("an onProgress that changes the final result it is shown cannot change the outcome", async () => {
+    server.script(answer({ Status: 0 }));
+    const result = await wait({
+      onProgress: (event: ProgressEvent) => {
+        if (event.kind === "finished") Object.assign(event.result as object, { status: "failed", message: "forged" });
+      },
+    }).catch((e) => e);
+    expect(result).toMatchObject({ status: "succeeded" });
+    expect(result.message).toBeUndefined();
+  });
+});
+
+describe("inputs that cannot be read whole are input errors", () => {
+  const getterThrows = Object.defineProperty({}, "x", { enumerable: true, get: () => { throw new Error("getter exploded"); } });
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+  const cyclic: unknown[] = [];
+  cyclic.push(cyclic);
+  let deep: unknown[] = [];
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  const cases: [string, Record<string, unknown>][] = [
+    ["triggers holding a throwing getter", { triggers: [getterThrows] }],
+    ["triggers holding a revoked Proxy", { triggers: [revoked.proxy] }],
+    ["cyclic triggers", { triggers: cyclic }],
+    ["triggers 20,000 arrays deep", { triggers: deep }],
+    ["assumeRole as a revoked Proxy", { assumeRole: revoked.proxy }],
+  ];
+
+  test.each(cases)("%s: check returns failures, waitForTask rejects with TaskInputError", async (_name, extra) => {
+    const inputs = { service: "clb", taskId, region, ...extra };
+    const { failures } = await provider.check!({}, inputs as never);
+    expect(failures!.length).toBeGreaterThan(0);
+    const error = await wait(extra as Partial<WaitOptions>).catch((e) => e);
+    expect(error).toBeInstanceOf(TaskInputError);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe("transport failures are told apart", () => {
+  test("a body cut short of its Content-Length is noticed when the connection closes, not at the call timeout", async () => {
+    server.script(cutAfterHeaders, answer({ Status: 0 }));
+    const started = Date.now();
+    const result = await waitOn(freshRuntime({ requestTimeoutMs: 10_000 }), { service: "clb", taskId, region, endpoint: server.url, credentials } as WaitOptions);
+    expect(result).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  test.each([
+    ["a Location that is no URL", "http://["],
+    ["an ftp: Location", "ftp://198.51.100.7/x"],
+    ["a data: Location", "data:text/plain,hello"],
+  ])("a redirect with %s is refused at once, not retried", async (_name, location) => {
+    server.script(redirect(location));
+    const error = await wait().catch((e) => e);
+    expect(error).toMatchObject({ code: "RedirectRefused" });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("a corrupt gzip body and an oversized answer header are described as what they are, not as a bad request header", async () => {
+    const bigHeader: Handler = (_req, res) => res.writeHead(200, { "x-padding": "p".repeat(100_000) }).end("{}");
+    const incorrectHeaderCheck = raw(200, "not gzip at all", { "content-type": "application/json", "content-encoding": "gzip" });
+    // A pending answer between the failures: each retry line is then a first failure, and shown.
+    server.script(incorrectHeaderCheck, answer({ Status: 2 }), bigHeader, answer({ Status: 2 }), corruptGzip, answer({ Status: 0 }));
+    const reasons: string[] = [];
+    await wait({ onProgress: (e: ProgressEvent) => e.kind === "retry" && reasons.push(e.reason) });
+    expect(reasons).toHaveLength(3);
+    for (const reason of reasons) expect(reason).not.toContain("request header");
+    expect(reasons[1]).toContain("headers are larger");
+  });
+
+  test("a proxy that demands authentication fails at once, naming the proxy setting", async () => {
+    const connects: string[] = [];
+    // Only CONNECT reaches this server: it refuses every tunnel, as an authenticating proxy does.
+    const authenticating = createServer();
+    authenticating.on("connect", (req, socket) => {
+      connects.push(String(req.url));
+      socket.end("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n");
+    });
+    authenticating.listen(0, "127.0.0.1");
+    await once(authenticating, "listening");
+    const port = (authenticating.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const { code, stderr } = await command(["clb", taskId, "--region", region, "--timeout", "60"], { HTTPS_PROXY: `http://127.0.0.1:${port}` });
+      expect(code).toBe(3);
+      expect(stderr).toContain("HTTPS_PROXY");
+      expect(connects.length).toBe(1);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      authenticating.close();
+    }
+  });
+
+  test("a proxy setting that is no URL fails at once, without echoing it", async () => {
+    const { code, stderr } = await command(["clb", taskId, "--region", region, "--timeout", "60"], { HTTPS_PROXY: `::not a url ${secretKey}` });
+    expect(code).toBe(3);
+    expect(stderr).toContain("HTTPS_PROXY");
+    expectNoSecrets({ stderr }, fragmentsOf(secretKey));
   });
 });

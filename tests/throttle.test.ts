@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { ApiAnswerError, isThrottled } from "../provider/callFailures";
 import { SharedCalls } from "../provider/sharedCalls";
 import { Throttle } from "../provider/throttle";
@@ -29,6 +30,68 @@ describe("Throttle on virtual time", () => {
     expect(busiestWindow(sent)).toBeLessThanOrEqual(15);
     // ...and not much slower than the budget allows.
     expect(sent[499] / 1000).toBeLessThan((500 / 15) * 1.06);
+  });
+
+  test("a slow first answer cannot put budget + 1 requests into one second where the API counts them", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 3 };
+    // The API counts a request at some moment between our send and its answer: here at the
+    // answer, the latest it can. The first call is slow (a new connection), the rest are quick.
+    const counted: number[] = [];
+    const call = (latencyMs: number) => async () => {
+      await clock.sleep(latencyMs);
+      counted.push(clock.now());
+    };
+    const all = Promise.all(Array.from({ length: 12 }, (_, i) => throttle.run(k, new AbortController().signal, call(i === 0 ? 300 : 5))));
+    await clock.run(all);
+    expect(counted).toHaveLength(12);
+    expect(busiestWindow(counted)).toBeLessThanOrEqual(3);
+  });
+
+  test("calls of varied latency, counted anywhere within them: never more than the budget in any second", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 7 };
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    const counted: number[] = [];
+    const call = async () => {
+      const latency = 400 * random() ** 3;
+      const countedAfter = latency * random();
+      await clock.sleep(countedAfter);
+      counted.push(clock.now());
+      await clock.sleep(latency - countedAfter);
+    };
+    await clock.run(Promise.all(Array.from({ length: 200 }, () => throttle.run(k, new AbortController().signal, call))));
+    expect(busiestWindow(counted)).toBeLessThanOrEqual(7);
+    // ...at close to the budget: the place of a call is held until its answer plus a second.
+    expect(clock.now() / 1000).toBeLessThan((200 / 7) * 1.25);
+  });
+
+  test("many waits queued on one signal: no listener warning, and no listener left on it", async () => {
+    const clock = new VirtualClock();
+    const throttle = new Throttle({ isThrottled, clock });
+    const k = { key: "k", requestsPerSecond: 5 };
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const controller = new AbortController();
+      const granted = Promise.all(Array.from({ length: 40 }, () => throttle.run(k, controller.signal, async () => undefined)));
+      expect(getEventListeners(controller.signal, "abort").length).toBeLessThanOrEqual(1);
+      await clock.run(granted);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      // Aborting a signal that many waits are queued on rejects them all, and leaves nothing behind.
+      const queued = Array.from({ length: 40 }, () => throttle.run(k, controller.signal, async () => undefined).catch((e: unknown) => e));
+      controller.abort(new Error("shutdown"));
+      expect(await Promise.all(queued)).toEqual(Array.from({ length: 40 }, () => new Error("shutdown")));
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   test("fair: requests leave in the order they asked, so no wait starves", async () => {

@@ -132,15 +132,16 @@ function positiveInteger(value: unknown): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** A value as an error message quotes it: short, and with nothing a terminal would obey. */
+/**
+ * A value as an error message quotes it. Whole: whoever lets the message out scrubs it of
+ * secrets first and cuts it after, so that a cut never leaves part of a pasted key behind.
+ */
 export function show(value: unknown): string {
-  let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? String(value);
   } catch {
-    text = `a value of type ${typeof value}`;
+    return `a value of type ${typeof value}`;
   }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Whether a value is, or holds, a value not known yet (preview). */

@@ -24,6 +24,8 @@ export const postgres = declareService<PostgresTask, number>({
     success: ["Success"],
     failure: ["Fail"],
     parked: { WaitSwitch: "the switch-over window" },
+    // The entry's TaskDetail documents `Message`, "the task's message".
+    message: "TaskDetail.Message",
     details: { instanceId: "DBInstanceId", taskType: "TaskType", startTime: "StartTime", endTime: "EndTime", progress: "Progress" },
   },
 });

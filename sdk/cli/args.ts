@@ -3,6 +3,7 @@ import { parseTaskInputs, type TaskSpec } from "../../provider/inputs";
 import { BudgetSettingError, REQUESTS_PER_SECOND_ENV, requestsPerSecondFromEnv } from "../../provider/runtime";
 import { adapterFor, SERVICES, type ServiceAdapter } from "../../provider/services";
 import type { CommandLineInput } from "../../provider/services/adapter";
+import { stsEndpoint } from "../../provider/credentials";
 import { environmentDefaults } from "../../provider/wait";
 
 const NAME = "tencentcloud-task-wait";
@@ -68,6 +69,8 @@ export function parseCommandLine(args: string[]): Command {
   if (service === undefined) throw new UsageError(`missing the service: one of ${SERVICES.join(", ")}`);
   const adapter = adapterFor(service);
   if (!adapter) throw new UsageError(`unknown service ${JSON.stringify(service)}: expected one of ${SERVICES.join(", ")}`);
+  const sts = stsEndpoint(process.env, process.env.TENCENTCLOUD_DOMAIN || undefined);
+  if ("error" in sts) throw new UsageError(`${sts.setting}: ${sts.error}`);
   try {
     requestsPerSecondFromEnv();
   } catch (error) {
@@ -92,7 +95,7 @@ export function parseCommandLine(args: string[]): Command {
   for (const token of tokens) {
     if (token.kind === "positional") {
       if (token.index === tokens.find((t) => t.kind === "positional")!.index) continue; // the service
-      if (!takesTaskId) throw new UsageError(`<taskId>: ${service} takes no task id (got ${JSON.stringify(token.value.slice(0, 80))}); its options say what to call`);
+      if (!takesTaskId) throw new UsageError(`<taskId>: ${service} takes no task id (got ${JSON.stringify(token.value)}); its options say what to call`);
       tasks.push({ taskId: token.value });
       continue;
     }
@@ -151,7 +154,7 @@ const UNIT_SECONDS: Record<string, number> = { "": 1, s: 1, m: 60, h: 3600 };
 /** "90", "90s", "15m", "1h" to seconds; the range is the engine's to check. */
 function parseDuration(text: string): number {
   const match = /^(\d{1,9})([smh]?)$/.exec(text);
-  if (!match) throw new UsageError(`--timeout: expected a duration such as 90, 90s, 15m or 1h, got ${JSON.stringify(text.slice(0, 40))}`);
+  if (!match) throw new UsageError(`--timeout: expected a duration such as 90, 90s, 15m or 1h, got ${JSON.stringify(text)}`);
   return Number(match[1]) * UNIT_SECONDS[match[2]];
 }
 
@@ -202,11 +205,14 @@ task that did not finish has status "timeout" or "error", its last rawStatus, at
 waitedSeconds, error and, for API errors, code. If stdout or stderr is closed early (a reader
 that went away), the waits still finish and the exit status is theirs.
 
-Credentials: env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (plus
-TENCENTCLOUD_SESSION_TOKEN or TENCENTCLOUD_SECURITY_TOKEN for temporary ones), then the tccli
-profile (TENCENTCLOUD_PROFILE, default "default", in TENCENTCLOUD_SHARED_CREDENTIALS_DIR or
-~/.tccli), then the SDK's profile file ~/.tencentcloud/credentials, then the CVM instance role,
-then TKE OIDC.
+Credentials, as the TencentCloud Terraform and Pulumi providers find them: --profile, then env
+TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (plus TENCENTCLOUD_SESSION_TOKEN or
+TENCENTCLOUD_SECURITY_TOKEN for temporary ones), then the tccli profile (TENCENTCLOUD_PROFILE,
+default "default", in TENCENTCLOUD_SHARED_CREDENTIALS_DIR or ~/.tccli), then the SDK's profile
+file ~/.tencentcloud/credentials, then the CVM role (TENCENTCLOUD_CAM_ROLE_NAME), then TKE OIDC.
+A role is assumed with them when --role-arn, env TENCENTCLOUD_ASSUME_ROLE_ARN with
+TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME, or the profile's role-arn names one; STS is
+sts.tencentcloudapi.com, sts.<TENCENTCLOUD_DOMAIN>, or TENCENTCLOUD_STS_ENDPOINT.
 
 Environment: ${REQUESTS_PER_SECOND_ENV}=N sets the budget of status calls per second per action
 (1 to 100; each action is still held to its documented limit; default 75 % of it).

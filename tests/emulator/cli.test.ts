@@ -43,11 +43,28 @@ describe("emulator CLI", () => {
     [["--port", "http"], "--port"],
     [["--secret-id", "AKIDONLY"], "--secret-key"],
     [["--task-outcome", "maybe"], "--task-outcome"],
+    // Every number has a documented range (emulator/limits.ts).
+    [["--task-duration-ms", "99999999999999999999"], "--task-duration-ms must be a number from 0 to 2592000000"],
+    [["--task-duration-ms", "1e3"], "--task-duration-ms"],
+    [["--rate-limit", "0"], "--rate-limit must be an integer from 1 to 1000000"],
+    [["--rate-limit", "2.5"], "--rate-limit"],
+    [["--port", "70000"], "--port must be an integer from 0 to 65535"],
   ])("exits 64 on %j naming %s", async (args, named) => {
     const cli = run(args);
     expect(await cli.exit).toBe(64);
     expect(cli.output().stderr).toContain(named);
     expect(cli.output().stderr).toContain("Usage:");
     expect(cli.output().stdout).toBe("");
+  });
+
+  it("--help lists every service's actions and the control API, scripts included", async () => {
+    const cli = run(["--help"]);
+    expect(await cli.exit).toBe(0);
+    const { stdout } = cli.output();
+    for (const served of ["cdb        cdb 2017-03-20: DescribeAsyncRequestInfo, ModifyInstanceParam", "cvm        cvm 2017-03-12: DescribeInstances, StartInstances"]) {
+      expect(stdout).toContain(served);
+    }
+    expect(stdout).toContain("POST/GET/DELETE /_emulator/scripts");
+    expect(stdout).toContain("1 MB (HTTP 413)");
   });
 });

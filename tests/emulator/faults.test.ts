@@ -12,7 +12,8 @@ describe("faults as the SDK sees them", () => {
   });
   beforeEach(async () => {
     await emulator.reset();
-    ({ taskId } = await emulator.createTask({ service: "redis" }));
+    // Long enough to be still `preparing` (its first 10 %) after a stalled answer on a busy machine.
+    ({ taskId } = await emulator.createTask({ service: "redis", durationMs: 60_000 }));
   });
   afterAll(() => emulator.close());
 

@@ -84,6 +84,8 @@ export interface RawRequest {
   timestamp?: number;
   /** The host to sign; default the emulator's host with port, as fetch sends it. */
   signedHost?: string;
+  /** The service to sign for; default `clb`. */
+  service?: string;
   headers?: Record<string, string>;
 }
 
@@ -98,7 +100,7 @@ export async function sendRaw(
   const { authorization } = signTc3({
     secretId: credential.secretId,
     secretKey: credential.secretKey,
-    service: "clb",
+    service: request.service ?? "clb",
     timestamp,
     headers: { "content-type": contentType, host: request.signedHost ?? new URL(emulator.url).host },
     payload: request.body,

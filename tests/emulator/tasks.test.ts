@@ -249,7 +249,8 @@ describe("parameter validation", () => {
   it.each([
     ["clb", "DescribeTaskStatus", {}, "MissingParameter", "`TaskId` or `DealName`"],
     ["clb", "DescribeTaskStatus", { TaskId: "a", DealName: "b" }, "InvalidParameter", "`TaskId` and `DealName`"],
-    ["clb", "DescribeTaskStatus", { TaskId: 5 }, "InvalidParameterValue", "`TaskId`"],
+    // A value of the wrong JSON type is the common InvalidParameter ("format and type errors").
+    ["clb", "DescribeTaskStatus", { TaskId: 5 }, "InvalidParameter", "`TaskId` must be of type string"],
     ["clb", "DescribeTaskStatus", { TaskId: "a", Limit: 1 }, "UnknownParameter", "`Limit`"],
     ["clb", "CreateListener", { Ports: [80], Protocol: "TCP" }, "MissingParameter", "`LoadBalancerId`"],
     [
@@ -274,8 +275,8 @@ describe("parameter validation", () => {
       "`Protocol`",
     ],
     ["redis", "DescribeTaskInfo", {}, "MissingParameter", "`TaskId`"],
-    ["redis", "DescribeTaskInfo", { TaskId: "1000" }, "InvalidParameterValue", "`TaskId`"],
-    ["redis", "DescribeTaskInfo", { TaskId: 1.5 }, "InvalidParameterValue", "`TaskId`"],
+    ["redis", "DescribeTaskInfo", { TaskId: "1000" }, "InvalidParameter", "`TaskId` must be of type integer"],
+    ["redis", "DescribeTaskInfo", { TaskId: 1.5 }, "InvalidParameter", "`TaskId` must be of type integer"],
     [
       "redis",
       "ModifyInstanceParams",
@@ -324,7 +325,7 @@ describe("parameter validation", () => {
   });
 
   it("answers a body that is not JSON with InvalidParameter", async () => {
-    const answer = await sendRaw(emulator, { action: "DescribeTaskInfo", version: "2018-04-12", body: "{TaskId: 1" });
+    const answer = await sendRaw(emulator, { action: "DescribeTaskInfo", version: "2018-04-12", service: "redis", body: "{TaskId: 1" });
     expect(answer.Response.Error).toMatchObject({ Code: "InvalidParameter" });
     expect(answer.Response.RequestId).toMatch(UUID);
   });

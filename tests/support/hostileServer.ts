@@ -96,12 +96,12 @@ export function redirect(location: string, status = 307): Handler {
  * A certificate authority and a certificate for 127.0.0.1 and localhost signed by it, made with
  * openssl for this run: a TLS endpoint that Node trusts only when told about the CA.
  */
-export function makeCertificates(): { dir: string; caFile: string; key: string; cert: string; remove(): void } {
+export function makeCertificates(names = "IP:127.0.0.1,DNS:localhost"): { dir: string; caFile: string; key: string; cert: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), "task-wait-tls-"));
   const run = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
   run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=task-wait test CA");
   run("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost");
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  writeFileSync(join(dir, "san.ext"), `subjectAltName=${names}\n`);
   run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "san.ext");
   return {
     dir,
