@@ -33,7 +33,7 @@ export async function handleApiRequest(
  */
 export function statsKeyOf(action: string | undefined, state: EmulatorState): string {
   if (action === undefined) return "(none)";
-  return isServedAction(action) || state.scripts.hasAction(action) ? action : "(unknown)";
+  return isServedAction(action) || state.sts.serves(action) || state.sts.servesUnsigned(action) || state.scripts.hasAction(action) ? action : "(unknown)";
 }
 
 /** What the log shows of a request once known: the service it was signed for, its version. */
@@ -71,13 +71,20 @@ async function answer(request: ApiRequest, state: EmulatorState): Promise<Reques
   const requestId = randomUUID();
   try {
     // Signatures and rate limits use real time: clients sign with it.
+    let response: object;
+    if (state.sts.servesUnsigned(action)) {
+      state.stats.accepted(statsKey);
+      response = state.sts.answerUnsigned(action!, headers["x-tc-version"], body, Date.now());
+      sendJson(res, 200, { Response: { ...response, RequestId: requestId } });
+      state.stats.count(statsKey, "ok");
+      return "ok";
+    }
     const { credential, service } = verifyTc3(headers, body, state.sts.accepted(state.credentials), Date.now());
     state.sts.checkCurrent(credential, Date.now());
     seen.service = service.slice(0, 64);
     const signing: Signing = { service, host: headers.host ?? "" };
     const version = headers["x-tc-version"];
     seen.version = version?.slice(0, 32);
-    let response: object;
     let scriptedRequestId: unknown;
     if (state.sts.serves(action)) {
       state.limiter.take(action!, credential.secretId);

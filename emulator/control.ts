@@ -91,7 +91,7 @@ export class EmulatorControl {
     return new AccountControl(this.url, uin);
   }
 
-  /** Clears tasks (of every account), faults, scripts, stats, the request log, rate-limit windows and issued temporary credentials. */
+  /** Clears tasks (of every account), faults, scripts, stats, the request log and rate-limit windows; ends issued temporary credentials (their tokens then answer AuthFailure.TokenFailure). */
   async reset(): Promise<void> {
     await ensureOk(await this.send("POST", "reset"));
   }

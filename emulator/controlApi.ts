@@ -174,7 +174,7 @@ function parseScriptSpec(input: Input): ScriptSpec {
   };
 }
 
-const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds"];
+const ROLE_FIELDS = ["roleArn", "allowedSecretIds", "externalId", "lifetimeSeconds", "webIdentity"];
 
 function parseRoleSpec(input: Input): RoleSpec {
   checkFields(input, ROLE_FIELDS, "roles");
@@ -187,6 +187,7 @@ function parseRoleSpec(input: Input): RoleSpec {
     allowedSecretIds: field(input, "allowedSecretIds", isStringArray, "an array of SecretIds"),
     externalId: field(input, "externalId", isString, "a string"),
     lifetimeSeconds: field(input, "lifetimeSeconds", ranged(LIMITS.credentialLifetimeSeconds), `${describeRange(LIMITS.credentialLifetimeSeconds)} (seconds)`),
+    webIdentity: field(input, "webIdentity", isWebIdentity, "an object { providerId, token } of strings"),
   };
 }
 
@@ -240,4 +241,6 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 const ranged = (range: Range) => (v: unknown): v is number => inRange(v, range);
 const isActionName = (v: unknown): v is string => typeof v === "string" && /^[A-Za-z][A-Za-z0-9]{0,63}$/.test(v);
 const isVersion = (v: unknown): v is string => typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v);
+const isWebIdentity = (v: unknown): v is { providerId: string; token: string } =>
+  isObject(v) && Object.keys(v).length === 2 && isString(v.providerId) && isString(v.token);
 const isRegionName = (v: unknown): v is string => typeof v === "string" && isRegion(v);

@@ -25,6 +25,8 @@ export interface RoleSpec {
   allowedSecretIds?: string[];
   /** When set, AssumeRole must carry this ExternalId. */
   externalId?: string;
+  /** Lets AssumeRoleWithWebIdentity (unsigned) assume the role with this OIDC provider's token. */
+  webIdentity?: { providerId: string; token: string };
   /** Overrides the requested DurationSeconds, so that tests can outlive credentials (fractions allowed). */
   lifetimeSeconds?: number;
 }
@@ -60,6 +62,8 @@ export function accountOfRole(roleArn: string): string | undefined {
 export class Sts {
   private readonly roles = new Map<string, RoleSpec>();
   private readonly sessions = new Map<string, Session>();
+  /** Sessions issued before a reset: still known, so that their tokens answer TokenFailure as revoked ones do. */
+  private readonly retired = new Map<string, Session>();
   private readonly accounts = new Map<string, TaskStore>();
 
   /** @param newTaskStore makes the task store of an account other than the default one */
@@ -81,12 +85,12 @@ export class Sts {
 
   /** Every credential a request may be signed with: `base`, then the temporary ones issued (expired ones too: they answer TokenFailure). */
   accepted(base: readonly Credential[]): Credential[] {
-    return [...base, ...[...this.sessions.values()].map((session) => session.credential)];
+    return [...base, ...[...this.sessions.values(), ...this.retired.values()].map((session) => session.credential)];
   }
 
   /** Refuses temporary credentials past their lifetime, as API 3.0 does. */
   checkCurrent(credential: Credential, nowMs: number): void {
-    const session = this.sessions.get(credential.secretId);
+    const session = this.sessions.get(credential.secretId) ?? this.retired.get(credential.secretId);
     if (session && session.credential === credential && nowMs >= session.expiresAtMs) {
       throw new ApiError("AuthFailure.TokenFailure", "The token has expired: request new temporary credentials.");
     }
@@ -113,13 +117,35 @@ export class Sts {
     return action === "AssumeRole";
   }
 
+  /** Whether `action` is one of STS's that take no signature: then `answerUnsigned` serves it. */
+  servesUnsigned(action: string | undefined): boolean {
+    return action === "AssumeRoleWithWebIdentity";
+  }
+
+  /** AssumeRoleWithWebIdentity: the token is the proof, the request is not signed. */
+  answerUnsigned(action: string, version: string | undefined, body: Buffer, nowMs: number): object {
+    this.checkVersion(action, version);
+    const params = parseParams(body);
+    const { ProviderId, WebIdentityToken, RoleArn } = params;
+    if (ProviderId === undefined) throw missingParameter("ProviderId");
+    if (WebIdentityToken === undefined) throw missingParameter("WebIdentityToken");
+    const role = typeof RoleArn === "string" ? this.roles.get(RoleArn) : undefined;
+    if (role && (role.webIdentity?.providerId !== ProviderId || role.webIdentity.token !== WebIdentityToken)) {
+      throw new ApiError("InvalidParameter.WebIdentityTokenError", "The web identity token is not valid for this role and identity provider.");
+    }
+    return this.issue(params, nowMs);
+  }
+
   /** Answers an STS action signed by `caller`; returns the `Response` without `RequestId`. */
   answer(action: string, version: string | undefined, body: Buffer, caller: Credential, nowMs: number): object {
-    if (version !== STS_VERSION) {
-      if (version === undefined) throw missingParameter("Version");
-      throw new ApiError("NoSuchVersion", `The requested version \`${version}\` of action \`${action}\` does not exist; sts uses \`${STS_VERSION}\`.`);
-    }
+    this.checkVersion(action, version);
     return this.assumeRole(parseParams(body), caller, nowMs);
+  }
+
+  private checkVersion(action: string, version: string | undefined): void {
+    if (version === STS_VERSION) return;
+    if (version === undefined) throw missingParameter("Version");
+    throw new ApiError("NoSuchVersion", `The requested version \`${version}\` of action \`${action}\` does not exist; sts uses \`${STS_VERSION}\`.`);
   }
 
   views(nowMs: number): SessionView[] {
@@ -141,14 +167,27 @@ export class Sts {
     return this.sessions.size;
   }
 
-  /** Forgets issued credentials and the other accounts' tasks; roles stay, as credentials do. */
+  /** Ends every issued credential (their tokens answer TokenFailure) and forgets the other accounts' tasks; roles stay, as credentials do. */
   clear(): void {
+    for (const [secretId, session] of this.sessions) this.retired.set(secretId, { ...session, expiresAtMs: 0 });
     this.sessions.clear();
     for (const store of this.accounts.values()) store.clear();
   }
 
   private assumeRole(params: Record<string, unknown>, caller: Credential, nowMs: number): object {
-    const { RoleArn, RoleSessionName, DurationSeconds, ExternalId } = params;
+    const role = typeof params.RoleArn === "string" ? this.roles.get(params.RoleArn) : undefined;
+    if (role?.allowedSecretIds && !role.allowedSecretIds.includes(caller.secretId)) {
+      throw new ApiError("UnauthorizedOperation", `SecretId \`${caller.secretId}\` is not allowed to assume the role \`${role.roleArn}\` (its trust policy does not name this caller).`);
+    }
+    if (role?.externalId !== undefined && params.ExternalId !== role.externalId) {
+      throw new ApiError("UnauthorizedOperation", `The ExternalId does not match the role \`${role.roleArn}\`'s trust policy.`);
+    }
+    return this.issue(params, nowMs);
+  }
+
+  /** Checks the parameters every STS role action shares and issues temporary credentials. */
+  private issue(params: Record<string, unknown>, nowMs: number): object {
+    const { RoleArn, RoleSessionName, DurationSeconds } = params;
     if (RoleArn === undefined) throw missingParameter("RoleArn");
     if (RoleSessionName === undefined) throw missingParameter("RoleSessionName");
     if (typeof RoleArn !== "string" || !accountOfRole(RoleArn)) throw invalidParameterValue("RoleArn", "a role ARN such as qcs::cam::uin/100000000001:roleName/deployer", RoleArn);
@@ -158,12 +197,6 @@ export class Sts {
     }
     const role = this.roles.get(RoleArn);
     if (!role) throw new ApiError("ResourceNotFound.RoleNotExist", `The role \`${RoleArn}\` does not exist.`);
-    if (role.allowedSecretIds && !role.allowedSecretIds.includes(caller.secretId)) {
-      throw new ApiError("UnauthorizedOperation", `SecretId \`${caller.secretId}\` is not allowed to assume the role \`${RoleArn}\` (its trust policy does not name this caller).`);
-    }
-    if (role.externalId !== undefined && ExternalId !== role.externalId) {
-      throw new ApiError("UnauthorizedOperation", `The ExternalId does not match the role \`${RoleArn}\`'s trust policy.`);
-    }
     const lifetimeMs = (role.lifetimeSeconds ?? ((DurationSeconds as number | undefined) || DEFAULT_DURATION_SECONDS)) * 1000;
     const expiresAtMs = nowMs + lifetimeMs;
     const credential = {

@@ -1,9 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
 import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal, type Clock } from "./clock";
 import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile, tkeOidcRole } from "./credentials/sources";
-import { assumeRole, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, stsEndpoint, type RoleRequest, type Temporary } from "./credentials/sts";
+import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, stsEndpoint, type RoleRequest, type Temporary } from "./credentials/sts";
 import { readProfileCredential, readProfileRegion, tccliProfile, type TccliProfile } from "./credentials/tccli";
 import { endpointUrl, type Endpoint } from "./endpoint";
 import { parseAssumeRole, type AssumeRoleInputs, type IdentityInputs } from "./inputs";
@@ -75,15 +76,15 @@ const MAX_REFRESH_FAILURES = 3;
  */
 export async function resolveIdentity(settings: CredentialSettings, options: LookupOptions): Promise<Identity> {
   const env = settings.env ?? process.env;
-  const base = await findBase(settings, options);
-  const role = chooseRole(settings, env, base.profileRole);
-  if (!role) return base.identity;
   let endpoint = settings.sts;
   if (!endpoint) {
     const found = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
     if ("error" in found) throw new CredentialProblem("InvalidCredentials", `${found.setting}: ${found.error}`);
     endpoint = found;
   }
+  const base = await findBase(settings, endpoint, options);
+  const role = chooseRole(settings, env, base.profileRole);
+  if (!role) return base.identity;
   return roleIdentity(base.identity, role, endpoint, options);
 }
 
@@ -93,7 +94,7 @@ interface Base {
   profileRole?: { roleArn: string; sessionName: string; origin: string };
 }
 
-async function findBase(settings: CredentialSettings, options: LookupOptions): Promise<Base> {
+async function findBase(settings: CredentialSettings, sts: Endpoint, options: LookupOptions): Promise<Base> {
   const env = settings.env ?? process.env;
   const stack = settings.stack ?? {};
   const folder = stack.sharedCredentialsDir || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined;
@@ -134,6 +135,8 @@ async function findBase(settings: CredentialSettings, options: LookupOptions): P
       timeout.dispose();
     }
   }
+  const webIdentity = webIdentityRole(env, sts, options);
+  if (webIdentity) return { identity: await webIdentity };
   throw new CredentialProblem(
     "NoCredentials",
     "no Tencent Cloud credentials found: set env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or in a Pulumi " +
@@ -164,7 +167,9 @@ function chooseRole(settings: CredentialSettings, env: NodeJS.ProcessEnv, profil
   // As the official provider: from env, a role is assumed only with both its ARN and a session name.
   const arn = env.TENCENTCLOUD_ASSUME_ROLE_ARN?.trim();
   const sessionName = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim();
-  if (arn && sessionName) {
+  // With a web identity token, the env's role is the web identity's (the last link of the chain), not one to assume on top.
+  const webIdentity = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim() || env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
+  if (arn && sessionName && !webIdentity) {
     const duration = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim();
     const sessionDuration = duration ? Number(duration) : DEFAULT_SESSION_DURATION;
     if (!Number.isInteger(sessionDuration) || sessionDuration < 1 || sessionDuration > 43200) {
@@ -257,21 +262,73 @@ const roleSessions = new WeakMap<Clock, RoleSessions>();
  * failures retried until the wait's deadline, a refusal ends the wait before any status call);
  * later ones renew the credentials before they expire, and once after AuthFailure.TokenFailure.
  */
-async function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
+function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
+  const origin = `role ${role.roleArn} (${role.origin}) assumed with the keys from ${base.origin}`;
+  return temporaryIdentity(origin, role, endpoint, options, async (signal, stsOptions) => {
+    const baseCredential = await base.current(signal);
+    return { key: credentialFingerprint(baseCredential), fetch: () => assumeRole(baseCredential, base.origin, role, endpoint, stsOptions) };
+  });
+}
+
+/** The role of a web identity (OIDC) token: env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN or _TOKEN_FILE, with _PROVIDER_ID and the role's ARN. */
+function webIdentityRole(env: NodeJS.ProcessEnv, endpoint: Endpoint, options: LookupOptions): Promise<Identity> | undefined {
+  const given = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim();
+  const file = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
+  if (!given && !file) return undefined;
+  const setting = given ? "env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN" : "env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE";
+  const providerId = env.TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID?.trim();
+  const roleArn = env.TENCENTCLOUD_ASSUME_ROLE_ARN?.trim();
+  if (!providerId || !roleArn) throw new CredentialProblem("NoCredentials", `${setting} is set: it needs env TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID and TENCENTCLOUD_ASSUME_ROLE_ARN too`);
+  const token = (): string => {
+    if (given) return given;
+    let text: string;
+    try {
+      text = readFileSync(file!, "utf8").trim();
+    } catch (error) {
+      throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} cannot be read (${describeFailure(error)})`);
+    }
+    if (!text) throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} is empty`);
+    return text;
+  };
+  const role: RoleRequest = {
+    roleArn,
+    sessionName: env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim() || DEFAULT_SESSION_NAME,
+    sessionDuration: Number(env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim()) || DEFAULT_SESSION_DURATION,
+    origin: setting,
+  };
+  options.register(given);
+  return temporaryIdentity(`role ${roleArn} assumed with the web identity of ${setting}`, role, endpoint, options, async (_signal, stsOptions) => {
+    const now = token();
+    options.register(now);
+    return { key: credentialFingerprint({ secretId: now }), fetch: () => assumeRoleWithWebIdentity({ token: () => now, providerId }, role, endpoint, stsOptions) };
+  });
+}
+
+/**
+ * Temporary credentials of a role, renewed before they expire and once after
+ * AuthFailure.TokenFailure. The first ones are asked for now: transient failures are retried
+ * until the look-up is aborted (the wait's deadline), a refusal ends the wait before any status call.
+ */
+async function temporaryIdentity(
+  origin: string,
+  role: RoleRequest,
+  endpoint: Endpoint,
+  options: LookupOptions,
+  next: (signal: AbortSignal, stsOptions: { signal: AbortSignal; timeoutMs: number; clock: Clock }) => Promise<{ key: string; fetch: () => Promise<Temporary> }>,
+): Promise<Identity> {
   let sessions = roleSessions.get(options.clock);
   if (!sessions) roleSessions.set(options.clock, (sessions = new RoleSessions()));
-  const origin = `role ${role.roleArn} (${role.origin}) assumed with the keys from ${base.origin}`;
   const roleKey = [endpointUrl(endpoint), role.roleArn, role.sessionName, role.sessionDuration, role.externalId ?? "", role.policy ?? ""].join("\u0000");
+  // Shared by every wait that asks: not cancelled when one of them gives up, bounded by the per-call timeout.
+  const stsOptions = { signal: new AbortController().signal, timeoutMs: options.timeoutMs, clock: options.clock };
   let lastKey: string | undefined;
   let lastToken: string | undefined;
   let renewedToken: string | undefined;
   let renewing = false;
 
   const current = async (signal: AbortSignal): Promise<Credential> => {
-    const baseCredential = await base.current(signal);
-    const key = `${credentialFingerprint(baseCredential)}\u0000${roleKey}`;
-    // Shared by every wait that asks: not cancelled when one of them gives up, bounded by the per-call timeout.
-    const fetch = () => assumeRole(baseCredential, base.origin, role, endpoint, { signal: new AbortController().signal, timeoutMs: options.timeoutMs, clock: options.clock });
+    const { key: source, fetch } = await next(signal, stsOptions);
+    const key = `${source}\u0000${roleKey}`;
     let temporary: Temporary;
     try {
       temporary = await sessions.get(key, () => options.clock.now(), signal, fetch);
@@ -279,7 +336,7 @@ async function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoin
       if (signal.aborted || error instanceof CredentialProblem) throw error;
       throw new CredentialRefreshError(`renewing the temporary credentials of role ${role.roleArn} failed for now (${describeFailure(error)}: ${(error as Error).message.slice(0, 200)}); retrying`);
     }
-    const credential = checkCredential(temporary.credential, `STS AssumeRole of ${role.roleArn}`);
+    const credential = checkCredential(temporary.credential, `STS for role ${role.roleArn}`);
     options.register(credential.secretKey, credential.token);
     if (renewing) {
       renewedToken = credential.token;

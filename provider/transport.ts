@@ -18,6 +18,8 @@ export interface ApiRequest {
   /** Sent as `X-TC-Region` when set. */
   region?: string;
   params: Record<string, unknown>;
+  /** Sent without a signature (`Authorization: SKIP`), as STS AssumeRoleWithWebIdentity is. */
+  unsigned?: boolean;
 }
 
 /** An answer bigger than this is not a status answer. */
@@ -55,6 +57,7 @@ export async function callApi(request: ApiRequest, credential: Credential, optio
         timeout: options.timeoutMs,
         agent: agentFor(request.endpoint, connection),
         signal: linked.signal,
+        skipSign: request.unsigned,
       });
     } catch (error) {
       throw sendFailure(error);

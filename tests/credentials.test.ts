@@ -154,64 +154,39 @@ describe("each link of the chain alone", () => {
   });
 });
 
-describe("the CVM role, from the metadata service (reached through http_proxy, as the SDK reaches it)", () => {
-  let metadata: Server;
-  let proxy: Server;
-  let proxyBefore: string | undefined;
-  beforeAll(async () => {
-    const roles: Record<string, Credential & { token: string }> = { "ci-role": CVM, "named-role": CVM_NAMED };
-    metadata = createServer((req, res) => {
-      const name = /^\/latest\/meta-data\/cam\/security-credentials\/(.*)$/.exec(req.url ?? "")?.[1];
-      if (name === "") return res.end("ci-role");
-      const role = name !== undefined ? roles[name] : undefined;
-      if (!role) return res.writeHead(404).end();
-      const expires = Math.floor(Date.now() / 1000) + 3600;
-      res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ TmpSecretId: role.secretId, TmpSecretKey: role.secretKey, Token: role.token, ExpiredTime: expires, Expiration: new Date(expires * 1000).toISOString(), Code: "Success" }));
-    });
-    // metadata.tencentyun.com:80, tunnelled to the local metadata server.
-    proxy = createServer();
-    proxy.on("connect", (req: IncomingMessage, socket: Socket) => {
-      const upstream = connect((metadata.address() as AddressInfo).port, "127.0.0.1", () => {
-        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.pipe(socket).pipe(upstream);
-      });
-      upstream.on("error", () => socket.destroy());
-      socket.on("error", () => upstream.destroy());
-    });
-    await Promise.all([new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve)), new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))]);
-    proxyBefore = process.env.http_proxy;
-    process.env.http_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    if (proxyBefore === undefined) delete process.env.http_proxy;
-    else process.env.http_proxy = proxyBefore;
-    metadata.closeAllConnections();
-    proxy.closeAllConnections();
-    await Promise.all([new Promise((resolve) => metadata.close(resolve)), new Promise((resolve) => proxy.close(resolve))]);
-  });
+describe("a web identity token (OIDC), the last link", () => {
+  const OIDC_ROLE = "qcs::cam::uin/900000000009:roleName/ci-oidc";
+  const TOKEN = "eyJhbGciOiJSUzI1NiJ9.web-identity-token-0000.signature";
+  beforeEach(() => emulator.current.addRole({ roleArn: OIDC_ROLE, webIdentity: { providerId: "github-actions", token: TOKEN } }));
+  const oidcEnv = (file: string) =>
+    cleanEnv({ TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE: file, TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID: "github-actions", TENCENTCLOUD_ASSUME_ROLE_ARN: OIDC_ROLE, TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME: "ci-run" });
 
-  test("the role bound to the instance, with its token", async () => {
-    const result = await waitIn(CVM.account!, { env: cleanEnv() });
+  test("from a token file: AssumeRoleWithWebIdentity, the wait in the role's account", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "oidc-")), "token");
+    writeFileSync(file, `${TOKEN}\n`);
+    const result = await waitIn("900000000009", { env: oidcEnv(file) });
     expect(result.status).toBe("succeeded");
-    expectNoSecrets({ result }, secrets);
+    expect((await emulator.current.sessions())[0]).toMatchObject({ roleArn: OIDC_ROLE, sessionName: "ci-run" });
+    expectNoSecrets({ result }, [...secrets, TOKEN]);
   });
 
-  test("a named role: TENCENTCLOUD_CAM_ROLE_NAME, or stack config tencentcloud:camRoleName", async () => {
-    await expect(waitIn(CVM_NAMED.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "named-role" }) })).resolves.toMatchObject({ status: "succeeded" });
-    await expect(waitIn(CVM_NAMED.account!, { stack: { camRoleName: "named-role" }, env: cleanEnv() })).resolves.toMatchObject({ status: "succeeded" });
+  test("keys found earlier in the chain win over it", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "oidc-")), "token");
+    writeFileSync(file, TOKEN);
+    await expect(waitIn(ENV.account!, { env: { ...oidcEnv(file), ...envKeys } })).resolves.toMatchObject({ status: "succeeded" });
+    expect(await emulator.current.sessions()).toEqual([]);
   });
 
-  test("a role name the metadata service does not know: named in the error, with what was tried", async () => {
-    const error = await waitIn(CVM.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "nope" }) }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TaskCredentialError);
-    expect((error as Error).message).toContain("CVM role nope: the CVM metadata service gave no credentials for role nope");
-  });
-
-  test("a role assumed on top of the instance role's credentials", async () => {
-    await emulator.current.addRole({ roleArn: ROLE, allowedSecretIds: [CVM.secretId] });
-    await expect(waitIn(ROLE_ACCOUNT, { env: cleanEnv() }, { assumeRole: { roleArn: ROLE } })).resolves.toMatchObject({ status: "succeeded" });
-    await emulator.current.addRole({ roleArn: ROLE });
+  test("a token STS refuses, and a token file that cannot be read: named, never quoted", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "oidc-")), "token");
+    writeFileSync(file, "not-the-token-0000000000");
+    const refused = await waitIn("900000000009", { env: oidcEnv(file) }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "AssumeRoleFailed" });
+    expect((refused as Error).message).toContain(`assuming role ${OIDC_ROLE} (env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE) with the web identity token of provider github-actions`);
+    expect((refused as Error).message).toContain("InvalidParameter.WebIdentityTokenError");
+    expectNoSecrets({ refused }, ["not-the-token-0000000000"]);
+    const missing = await waitIn("900000000009", { env: oidcEnv(join(file, "nope")) }).catch((e: unknown) => e);
+    expect((missing as Error).message).toContain("the web identity token file of env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE cannot be read (an error ENOTDIR)");
   });
 });
 
@@ -358,6 +333,15 @@ describe("assume role", () => {
     expect((await emulator.current.stats()).actions.DescribeTaskStatus).toBeUndefined();
   });
 
+  test("a transient STS failure (InternalError, a reset connection) is retried within the deadline", async () => {
+    const flaky = "qcs::cam::uin/300000000003:roleName/flaky";
+    await emulator.current.addRole({ roleArn: flaky });
+    await emulator.current.addFault({ kind: "InternalError", action: "AssumeRole", count: 1 });
+    await emulator.current.addFault({ kind: "reset", action: "AssumeRole", count: 1 });
+    await expect(waitIn("300000000003", { env: cleanEnv(envKeys) }, { assumeRole: { roleArn: flaky } })).resolves.toMatchObject({ status: "succeeded" });
+    expect((await emulator.current.stats()).actions.AssumeRole.received).toBe(3);
+  });
+
   test("a wait that outlives two credential lifetimes keeps working, renewing before each expiry", async () => {
     await emulator.current.addRole({ roleArn: "qcs::cam::uin/600000000006:roleName/short", lifetimeSeconds: 2 });
     const { taskId } = await emulator.current.account("600000000006").createTask({ service: "clb", durationMs: 5500 });
@@ -453,4 +437,69 @@ describe("a credentials source object that refreshes", () => {
     expect(error).toBeInstanceOf(TaskCredentialError);
     expect((error as Error).message).toContain("refreshing the credentials from the credentials option failed (TypeError), 3 times in a row");
   }, 20_000);
+});
+
+// Last: the SDK keeps the instance role's credentials for the process, so that later look-ups would find them.
+describe("the CVM role, from the metadata service (reached through http_proxy, as the SDK reaches it)", () => {
+  let metadata: Server;
+  let proxy: Server;
+  let proxyBefore: string | undefined;
+  beforeAll(async () => {
+    const roles: Record<string, Credential & { token: string }> = { "ci-role": CVM, "named-role": CVM_NAMED };
+    metadata = createServer((req, res) => {
+      const name = /^\/latest\/meta-data\/cam\/security-credentials\/(.*)$/.exec(req.url ?? "")?.[1];
+      if (name === "") return res.end("ci-role");
+      const role = name !== undefined ? roles[name] : undefined;
+      if (!role) return res.writeHead(404).end();
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ TmpSecretId: role.secretId, TmpSecretKey: role.secretKey, Token: role.token, ExpiredTime: expires, Expiration: new Date(expires * 1000).toISOString(), Code: "Success" }));
+    });
+    // metadata.tencentyun.com:80, tunnelled to the local metadata server.
+    proxy = createServer();
+    proxy.on("connect", (req: IncomingMessage, socket: Socket) => {
+      const upstream = connect((metadata.address() as AddressInfo).port, "127.0.0.1", () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        upstream.pipe(socket).pipe(upstream);
+      });
+      upstream.on("error", () => socket.destroy());
+      socket.on("error", () => upstream.destroy());
+    });
+    await Promise.all([new Promise<void>((resolve) => metadata.listen(0, "127.0.0.1", resolve)), new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve))]);
+    proxyBefore = process.env.http_proxy;
+    process.env.http_proxy = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    if (proxyBefore === undefined) delete process.env.http_proxy;
+    else process.env.http_proxy = proxyBefore;
+    metadata.closeAllConnections();
+    proxy.closeAllConnections();
+    await Promise.all([new Promise((resolve) => metadata.close(resolve)), new Promise((resolve) => proxy.close(resolve))]);
+  });
+
+  test("the role bound to the instance, with its token", async () => {
+    const result = await waitIn(CVM.account!, { env: cleanEnv() });
+    expect(result.status).toBe("succeeded");
+    expectNoSecrets({ result }, secrets);
+  });
+
+  test("a named role: TENCENTCLOUD_CAM_ROLE_NAME, or stack config tencentcloud:camRoleName", async () => {
+    await expect(waitIn(CVM_NAMED.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "named-role" }) })).resolves.toMatchObject({ status: "succeeded" });
+    await expect(waitIn(CVM_NAMED.account!, { stack: { camRoleName: "named-role" }, env: cleanEnv() })).resolves.toMatchObject({ status: "succeeded" });
+  });
+
+  test("a role name the metadata service does not know: named in the error, with what was tried", async () => {
+    const error = await waitIn(CVM.account!, { env: cleanEnv({ TENCENTCLOUD_CAM_ROLE_NAME: "nope" }) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskCredentialError);
+    expect((error as Error).message).toContain("CVM role nope: the CVM metadata service gave no credentials for role nope");
+  });
+
+  test("a role assumed on top of the instance role's credentials", async () => {
+    await emulator.current.addRole({ roleArn: ROLE, allowedSecretIds: [CVM.secretId] });
+    try {
+      await expect(waitIn(ROLE_ACCOUNT, { env: cleanEnv() }, { assumeRole: { roleArn: ROLE } })).resolves.toMatchObject({ status: "succeeded" });
+    } finally {
+      await emulator.current.addRole({ roleArn: ROLE });
+    }
+  });
 });

@@ -67,11 +67,12 @@ test("who may assume a role, and the errors STS answers", async () => {
   await expect(emulator.current.addRole({ roleArn: "not-a-role" })).rejects.toThrow(/roleArn/);
 });
 
-test("reset forgets issued credentials and every account's tasks, and keeps the roles", async () => {
-  await assume();
-  await emulator.current.account("200000000002").createTask({ service: "clb", durationMs: 0 });
+test("reset ends issued credentials (TokenFailure, as revoked ones), forgets every account's tasks, keeps the roles", async () => {
+  const { credential } = await assume();
+  const { taskId } = await emulator.current.account("200000000002").createTask({ service: "clb", durationMs: 0 });
   await emulator.current.reset();
   expect(await emulator.current.sessions()).toEqual([]);
+  await expect(clbClient(credential).DescribeTaskStatus({ TaskId: taskId })).rejects.toMatchObject({ code: "AuthFailure.TokenFailure" });
   expect(await emulator.current.account("200000000002").listTasks()).toEqual([]);
   expect((await emulator.current.listRoles()).map((r) => r.roleArn)).toContain(ROLE);
 });

@@ -1,3 +1,4 @@
+import { types } from "node:util";
 import { CvmRoleCredential, OIDCRoleArnCredential, ProfileCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/credential";
 import type { DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
 import { CredentialProblem, TransportError } from "../callFailures";
@@ -22,7 +23,8 @@ export class CredentialRefreshError extends TransportError {
  */
 export function describeFailure(error: unknown): string {
   if (error instanceof CredentialProblem) return error.message;
-  if (error instanceof Error) {
+  // Errors of another realm (a vm context, a test sandbox) are errors too.
+  if (error instanceof Error || types.isNativeError(error)) {
     const code = (error as { code?: unknown }).code;
     const shown = typeof code === "string" && /^[A-Za-z0-9_.]{1,40}$/.test(code) ? ` ${code}` : "";
     return `${error.name === "Error" ? "an error" : error.name.slice(0, 40)}${shown}`;
@@ -35,6 +37,17 @@ class InstanceRole extends CvmRoleCredential {
   constructor(readonly roleName: string | undefined) {
     super();
     if (roleName) this.roleNameTask = Promise.resolve(roleName);
+  }
+
+  /** The SDK caches its first answer, a failure too: a machine whose role is bound later must be asked again. */
+  override async getCredential(): ReturnType<CvmRoleCredential["getCredential"]> {
+    try {
+      return await super.getCredential();
+    } catch (error) {
+      if (!this.roleName) this.roleNameTask = null;
+      this.credentialTask = null;
+      throw error;
+    }
   }
 
   protected override async getRoleName(): Promise<string> {

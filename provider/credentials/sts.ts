@@ -1,5 +1,5 @@
 import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
-import type { AssumeRoleRequest, AssumeRoleResponse } from "tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_models";
+import type { AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityRequest } from "tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_models";
 import { ApiAnswerError, classifyCallError, CredentialProblem } from "../callFailures";
 import { raceSignal, type Clock } from "../clock";
 import { defaultEndpoint, endpointUrl, parseEndpoint, type Endpoint } from "../endpoint";
@@ -68,9 +68,33 @@ export async function assumeRole(base: Credential, baseOrigin: string, role: Rol
     ...(role.policy !== undefined ? { Policy: role.policy } : {}),
   };
   const what = `assuming role ${role.roleArn} (${role.origin}) with the keys from ${baseOrigin} at ${endpointUrl(endpoint)}`;
+  return askSts("AssumeRole", { ...params }, base, what, endpoint, options);
+}
+
+/** A web identity (OIDC) to exchange for a role's temporary credentials. */
+export interface WebIdentity {
+  /** The token now: a token file is read again at every renewal, as TKE rotates it. */
+  token(): string;
+  providerId: string;
+}
+
+/** AssumeRoleWithWebIdentity: unsigned, the token is the proof. Fails like `assumeRole`. */
+export async function assumeRoleWithWebIdentity(identity: WebIdentity, role: RoleRequest, endpoint: Endpoint, options: { signal: AbortSignal; timeoutMs: number; clock: Clock }): Promise<Temporary> {
+  const params: AssumeRoleWithWebIdentityRequest = {
+    ProviderId: identity.providerId,
+    WebIdentityToken: identity.token(),
+    RoleArn: role.roleArn,
+    RoleSessionName: role.sessionName,
+    DurationSeconds: role.sessionDuration,
+  };
+  const what = `assuming role ${role.roleArn} (${role.origin}) with the web identity token of provider ${identity.providerId.slice(0, 64)} at ${endpointUrl(endpoint)}`;
+  return askSts("AssumeRoleWithWebIdentity", { ...params }, {}, what, endpoint, options, true);
+}
+
+async function askSts(action: string, params: Record<string, unknown>, base: Credential, what: string, endpoint: Endpoint, options: { signal: AbortSignal; timeoutMs: number; clock: Clock }, unsigned = false): Promise<Temporary> {
   let answer: AssumeRoleResponse;
   try {
-    answer = (await callApi({ endpoint, product: "sts", version: STS_VERSION, action: "AssumeRole", region: STS_REGION, params: { ...params } }, base, options)) as AssumeRoleResponse;
+    answer = (await callApi({ endpoint, product: "sts", version: STS_VERSION, action, region: STS_REGION, params, unsigned }, base, options)) as AssumeRoleResponse;
   } catch (error) {
     const failure = classifyCallError(error);
     if (failure.retry) throw error;
