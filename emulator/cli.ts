@@ -10,9 +10,8 @@ const USAGE = `Usage: tencentcloud-api-emulator [options]
        npx -p tencentcloud-task-completion tencentcloud-api-emulator [options]   (without installing)
        npm run emulator -- [options]   (in the package's own repository)
 
-Serves a local Tencent Cloud API 3.0 emulator for CLB DescribeTaskStatus, CreateListener and
-DeleteListener, Redis DescribeTaskInfo and ModifyInstanceParams, STS AssumeRole, with a control API under
-/_emulator/.
+Serves a local Tencent Cloud API 3.0 emulator: the status action and a task-starting action of
+every built-in service (listed below), STS AssumeRole, and a control API under /_emulator/.
 
   --port N               port to listen on (default 9000; 0 picks a free one)
   --host H               address to bind (default 127.0.0.1)

@@ -67,7 +67,7 @@ export function budgetFor(runtime: WaitRuntime, rateLimit: number): number {
 /** A budget setting that is not a number of requests per second: a usage error, named by its setting. */
 export class BudgetSettingError extends Error {
   constructor(readonly setting: string, value: string) {
-    super(`${setting}: expected requests per second from 1 to ${MAX_REQUESTS_PER_SECOND} (each status action is still held to its documented limit, 20/s for most), got ${JSON.stringify(value)}`);
+    super(`${setting}: expected requests per second from 1 to ${MAX_REQUESTS_PER_SECOND}, a whole number (each status action is still held to its documented limit, 20/s for most), got ${JSON.stringify(value)}`);
     this.name = "BudgetSettingError";
   }
 }
@@ -75,8 +75,10 @@ export class BudgetSettingError extends Error {
 /** Parses a budget setting: undefined when unset, BudgetSettingError naming the setting when malformed. */
 export function parseRequestsPerSecond(value: string | undefined, setting: string): number | undefined {
   if (value === undefined || value.trim() === "") return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 1 || n > MAX_REQUESTS_PER_SECOND) throw new BudgetSettingError(setting, value);
+  // Decimal digits only: Number() would also take "0x10", "1e1" and "1.5".
+  const text = value.trim();
+  const n = Number(text);
+  if (!/^\d{1,3}$/.test(text) || n < 1 || n > MAX_REQUESTS_PER_SECOND) throw new BudgetSettingError(setting, value);
   return n;
 }
 

@@ -70,8 +70,8 @@ async function redisArgs(...ids: string[]) {
 
 describe("one task", () => {
   test.concurrent("success: one stderr line per status change, nothing on stdout, exit 0", async () => {
-    // Long enough to be seen in progress even when the command is slow to start.
-    const id = await clbTask({ durationMs: 3000, outcome: "succeeded" });
+    // Long enough to be seen in progress even when the command is slow to start (a loaded machine: seconds).
+    const id = await clbTask({ durationMs: 6000, outcome: "succeeded" });
     const { code, stdout, stderr } = await run(await clbArgs(id));
     expect(code).toBe(0);
     expect(stdout).toBe("");
@@ -174,7 +174,8 @@ describe("one task", () => {
 
 describe("several tasks", () => {
   test.concurrent("task ids and deal names wait together; the JSON follows argument order", async () => {
-    const first = await clbTask({ durationMs: 3000 });
+    // The first ends well after the others even when the command is slow to start.
+    const first = await clbTask({ durationMs: 6000 });
     const dealName = `20261123${Date.now()}`;
     await clbTask({ durationMs: 1000, dealName });
     const last = await clbTask({ durationMs: 1000 });
@@ -237,8 +238,9 @@ describe("--quiet", () => {
 });
 
 test.concurrent("on a terminal: one line per task redrawn in place, final lines left", async () => {
-  const done = await clbTask({ durationMs: 1000 });
-  const failed = await clbTask({ durationMs: 1500, outcome: "failed", message: "quota exceeded" });
+  // Long enough for several status calls each, even when the command is slow to start.
+  const done = await clbTask({ durationMs: 4000 });
+  const failed = await clbTask({ durationMs: 4500, outcome: "failed", message: "quota exceeded" });
   const { code, screen } = await onTerminal([process.execPath, CLI, ...(await clbArgs(done, failed))], pipelineEnv(credentialEnv));
   expect(code).toBe(1);
   const clearLine = "\r\x1b[2K";
@@ -326,6 +328,20 @@ describe("usage", () => {
     expect(code).toBe(64);
     expect(stdout).toBe("");
     expect(stderr).toContain('env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100');
+  });
+
+  test.concurrent.each(["0x10", "1.5", "1e1", "0", "101", "-5", "20/s"])("a budget of %j is not a whole number from 1 to 100: exit 64", async (budget) => {
+    // Against the emulator with a short timeout: a budget wrongly accepted fails fast, not after 30 minutes.
+    const { code, stdout, stderr } = await run([...(await clbArgs("task-1")), "--timeout", "2"], pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: budget }));
+    expect(code).toBe(64);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(`env TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: expected requests per second from 1 to 100, a whole number`);
+  });
+
+  test.concurrent("a budget in range is used: the wait runs", async () => {
+    const id = await clbTask({ durationMs: 0, outcome: "succeeded" });
+    const { code } = await run(await clbArgs(id), pipelineEnv({ ...credentialEnv, TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: " 100 " }));
+    expect(code).toBe(0);
   });
 
   test.concurrent("--version: the package's version", async () => {
