@@ -1,5 +1,6 @@
 import { isThrottled } from "./callFailures";
 import { systemClock, type Clock } from "./clock";
+import { machinePeersFromEnv } from "./peers";
 import { SharedCalls } from "./sharedCalls";
 import type { TaskObservation } from "./task";
 import { Throttle } from "./throttle";
@@ -54,7 +55,8 @@ export function sharedRuntime(): WaitRuntime {
     } catch {
       requestsPerSecond = undefined;
     }
-    processRuntime = newRuntime({ requestsPerSecond });
+    // The processes of this machine share each budget; others, elsewhere, are met by adaptation alone.
+    processRuntime = newRuntime({ requestsPerSecond, throttle: new Throttle({ isThrottled, clock: systemClock, peers: machinePeersFromEnv() }) });
   }
   return processRuntime;
 }

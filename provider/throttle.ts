@@ -4,6 +4,19 @@ export interface ThrottleOptions {
   /** Whether a failed call was throttled by the API (RequestLimitExceeded). */
   isThrottled: (error: unknown) => boolean;
   clock?: Clock;
+  /** Other processes of this machine on the same budgets (see peers.ts); without it, each process adapts alone. */
+  peers?: Peers;
+}
+
+/**
+ * What this process knows of the others on its machine that spend the same budget: it publishes
+ * how many calls it wants and the rate it uses, and learns the rate it may use.
+ */
+export interface Peers {
+  /** The rate (requests/second) this process may use on `key` of `ceiling`, given what every process on the machine wants. */
+  allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number;
+  /** This process no longer calls on `key`. */
+  leave(key: string): void;
 }
 
 /** One budget: requests with the same key share it. */
@@ -18,9 +31,12 @@ export const DEFAULT_REQUESTS_PER_SECOND = 15;
 
 /**
  * One request budget per key (action, endpoint, region, account) for the whole process, shared
- * by every wait. Requests leave evenly spaced, in the order they asked (so no wait starves);
- * each RequestLimitExceeded answer halves the rate (other clients share the account), and
- * successes bring it back gradually to the budget.
+ * by every wait. Requests leave evenly spaced, in the order they asked (so no wait starves).
+ * The rate is the budget until the API throttles; then it follows a cubic curve, as TCP CUBIC
+ * and the AWS SDK's adaptive retry mode do: cut to half of what was being sent, back to that
+ * within RECOVERY_MS, slow near it, and faster again only once it has held. Processes that do
+ * not know of each other (CI runners on one account) converge on shares that fit the account's
+ * limit, because each cuts in proportion to its own rate and probes in proportion to it too.
  */
 export class Throttle {
   private readonly budgets = new Map<string, Budget>();
@@ -34,16 +50,17 @@ export class Throttle {
   async run<T>({ key, requestsPerSecond }: BudgetKey, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
     let budget = this.budgets.get(key);
     if (!budget) {
-      budget = new Budget(requestsPerSecond, this.clock);
+      budget = new Budget(key, requestsPerSecond, this.clock, this.options.peers);
       this.budgets.set(key, budget);
     }
-    const release = await budget.acquire(signal);
+    // Stack config read after the first wait started still applies to the next call.
+    budget.ceiling = requestsPerSecond;
+    const { release, epoch } = await budget.acquire(signal);
     try {
       const result = await call();
-      budget.onSuccess();
       return result;
     } catch (error) {
-      if (this.options.isThrottled(error)) budget.onThrottled();
+      if (this.options.isThrottled(error)) budget.onThrottled(epoch);
       throw error;
     } finally {
       release();
@@ -52,13 +69,44 @@ export class Throttle {
 
   /** The current rate of a key, for tests and the benchmark. */
   rateOf(key: string): number | undefined {
-    return this.budgets.get(key)?.rate;
+    return this.budgets.get(key)?.rate();
   }
 }
 
 interface Ticket {
   grant(): void;
 }
+
+interface Place {
+  /** Gives the place back once the call has settled. */
+  release(): void;
+  /** Cuts made before the call was granted: an answer to a call sent before the last cut says nothing new. */
+  epoch: number;
+}
+
+/** Multiplicative decrease: to half of the rate being sent when the API throttled. */
+const BETA = 0.5;
+/**
+ * The cubic's plateau: 85 % of the rate that was throttled. Not 100 % as in TCP: the rate that was
+ * throttled is where the account's limit is, and every probe of it costs the account's other
+ * clients throttled answers too.
+ */
+const PLATEAU = 0.85;
+/**
+ * The plateau is reached RECOVERY_MS after the cut, times budget / (rate that was throttled), up
+ * to MAX_STRETCH times. A process with a small part of its budget is likely one of many: K
+ * processes probing as fast as one would throttle K times as often, so each probes K times slower
+ * and the account sees about as many throttled answers with 40 processes as with 4.
+ */
+const RECOVERY_MS = 10_000;
+const MAX_STRETCH = 6;
+/**
+ * The lowest rate: one call every 10 s. Not a floor that holds the aggregate above a limit: it
+ * takes 200 processes at it to make 20/s, and the poll schedule's backoff slows each wait further.
+ */
+const MIN_RATE = 0.1;
+/** How often the allowance among this machine's processes is looked up while calls wait. */
+const PEERS_REFRESH_MS = 250;
 
 /**
  * How long a call holds its place after it settled. The server counted the request at some moment
@@ -68,27 +116,52 @@ interface Ticket {
  * bytes were already on the wire.
  */
 const HOLD_AFTER_ANSWER_MS = 1000 + 25;
+/**
+ * Below a rate of 2/s, whole places per second would round 1.9/s down to 1/s; so places are also
+ * counted over this longer window (rate x 10 of them), and per second the rate rounds up, but
+ * never above the budget.
+ */
+const LONG_WINDOW_MS = 10_000;
+const LONG_HOLD_MS = LONG_WINDOW_MS + 25;
 
 class Budget {
-  rate: number;
-  private nextSlot = -Infinity;
-  private lastCut = -Infinity;
+  /** The last grant: the next is one interval (1/rate, at the rate of then) later. */
+  private lastGrant = -Infinity;
+  /** After a cut, no call before this. */
+  private pausedUntil = -Infinity;
+  /** The rate this process may use: the ceiling, or its allowance among the machine's processes. */
+  private allowed: number;
+  private allowedAt = -Infinity;
+  /** The last cut, if the API ever throttled this budget. */
+  private cut: { at: number; from: number } | undefined;
+  private epoch = 0;
   private readonly queue: Ticket[] = [];
   /** Calls granted and not yet settled. */
   private inFlight = 0;
-  /** When recent calls settled, oldest first: each holds a place until HOLD_AFTER_ANSWER_MS later. */
+  /** When recent calls settled, oldest first: each holds a place until HOLD_AFTER_ANSWER_MS (and LONG_HOLD_MS) later. */
   private readonly settled: number[] = [];
   private timer: AbortController | undefined;
 
   constructor(
-    private readonly ceiling: number,
+    private readonly key: string,
+    public ceiling: number,
     private readonly clock: Clock,
+    private readonly peers: Peers | undefined,
   ) {
-    this.rate = ceiling;
+    this.allowed = ceiling;
   }
 
-  /** Resolves with the function that gives the place back once the call has settled. */
-  acquire(signal: AbortSignal): Promise<() => void> {
+  /** The rate now: the allowance, or less on the cubic curve since the last cut. */
+  rate(now = this.clock.now()): number {
+    if (!this.cut) return this.allowed;
+    const recovery = RECOVERY_MS * Math.min(MAX_STRETCH, Math.max(1, this.ceiling / this.cut.from));
+    const t = (now - this.cut.at) / recovery - 1;
+    const curve = this.cut.from * (PLATEAU + (PLATEAU - BETA) * t ** 3);
+    return Math.max(MIN_RATE, Math.min(this.allowed, curve));
+  }
+
+  /** Resolves with the place granted, once the budget allows. */
+  acquire(signal: AbortSignal): Promise<Place> {
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const ticket: Ticket = {
@@ -96,13 +169,14 @@ class Budget {
           forget();
           this.inFlight++;
           let released = false;
-          resolve(() => {
+          const release = () => {
             if (released) return;
             released = true;
             this.inFlight--;
             this.settled.push(this.clock.now());
             this.pump();
-          });
+          };
+          resolve({ release, epoch: this.epoch });
         },
       };
       // One listener on the signal however many waits queue on it, and none left once granted.
@@ -117,54 +191,93 @@ class Budget {
     });
   }
 
-  /** Places in any one second: the rate, rounded down, and at least one. */
-  private get places(): number {
-    return Math.max(1, Math.floor(this.rate));
+  /**
+   * Answered RequestLimitExceeded: cut to half of what this process was sending (in flight or
+   * answered within the last second), or of its rate if that is lower, once per cut: answers to
+   * calls sent before the last cut say nothing the cut did not already act on.
+   */
+  onThrottled(epoch: number): void {
+    if (epoch !== this.epoch) return;
+    const now = this.clock.now();
+    this.forgetSettled(now);
+    const sending = this.inFlight + this.settledWithin(HOLD_AFTER_ANSWER_MS, now);
+    const from = Math.max(MIN_RATE, Math.min(this.rate(now), sending));
+    this.cut = { at: now, from };
+    this.epoch++;
+    this.pausedUntil = now + 1000 / this.rate(now);
+    this.pump();
+  }
+
+  /** Looks up this process's allowance among the machine's processes, at most every PEERS_REFRESH_MS. */
+  private refreshAllowance(now: number): void {
+    if (!this.peers) {
+      this.allowed = this.ceiling;
+      return;
+    }
+    const demand = this.queue.length + this.inFlight;
+    // Idle for a second: the others may have its part (its last calls have left the API's second).
+    if (demand === 0 && this.settledWithin(HOLD_AFTER_ANSWER_MS, now) === 0) {
+      this.peers.leave(this.key);
+      this.allowedAt = -Infinity;
+      return;
+    }
+    if (now - this.allowedAt < PEERS_REFRESH_MS) return;
+    this.allowedAt = now;
+    this.allowed = Math.max(MIN_RATE, Math.min(this.ceiling, this.peers.allowance(this.key, { demand, rate: this.rate(now) }, this.ceiling)));
   }
 
   /**
-   * Grants the queue in order, one interval (1/rate) apart and never more than `places` calls in
-   * flight or answered within HOLD_AFTER_ANSWER_MS; otherwise sleeps until the next place frees.
+   * Grants the queue in order, one interval (1/rate) apart and never more calls in flight or
+   * answered within HOLD_AFTER_ANSWER_MS (or LONG_HOLD_MS) than there are places; otherwise
+   * sleeps until the next place frees.
    */
   private pump(): void {
     this.timer?.abort();
     this.timer = undefined;
+    this.refreshAllowance(this.clock.now());
     while (this.queue.length > 0) {
       const now = this.clock.now();
-      while (this.settled.length > 0 && this.settled[0] + HOLD_AFTER_ANSWER_MS <= now) this.settled.shift();
-      const excess = this.inFlight + this.settled.length - this.places + 1;
+      const rate = this.rate(now);
+      // Places in any one second: the rate, rounded down, and at least one.
+      this.forgetSettled(now);
+      const perSecond = Math.max(1, Math.min(Math.floor(this.ceiling), Math.ceil(rate - 1e-9)));
+      const perLongWindow = Math.max(1, Math.floor((rate * LONG_WINDOW_MS) / 1000));
+      const freeAt = Math.max(this.placeFreeAt(perSecond, HOLD_AFTER_ANSWER_MS, now), this.placeFreeAt(perLongWindow, LONG_HOLD_MS, now));
       // Every place is held by a call still in flight: its release pumps again.
-      if (excess > this.settled.length) return;
-      const freeAt = excess > 0 ? this.settled[excess - 1] + HOLD_AFTER_ANSWER_MS : -Infinity;
-      const at = Math.max(this.nextSlot, freeAt);
+      if (freeAt === Infinity) return;
+      const at = Math.max(this.lastGrant + 1000 / rate, this.pausedUntil, freeAt);
       if (now < at) {
         const timer = new AbortController();
         this.timer = timer;
-        this.clock.sleep(at - now, timer.signal).then(
+        // With peers, wake for their news as well, so that a share that grew is used.
+        this.clock.sleep(this.peers ? Math.min(at - now, PEERS_REFRESH_MS) : at - now, timer.signal).then(
           () => this.pump(),
           () => undefined,
         );
         return;
       }
-      this.nextSlot = now + 1000 / this.rate;
+      this.lastGrant = now;
       this.queue.shift()!.grant();
     }
   }
-  /** Additive increase: about +1 request/second for every 20 successes. */
-  onSuccess(): void {
-    this.rate = Math.min(this.ceiling, this.rate + 0.05);
+
+  /** When one of `places` is free in a window whose calls hold their place `holdMs` after settling: Infinity while all are in flight. */
+  private placeFreeAt(places: number, holdMs: number, now: number): number {
+    const held = this.settledWithin(holdMs, now);
+    const excess = this.inFlight + held - places + 1;
+    if (excess <= 0) return -Infinity;
+    if (excess > held) return Infinity;
+    return this.settled[this.settled.length - held + excess - 1] + holdMs;
   }
 
-  /**
-   * Multiplicative decrease, at most once a second (answers to a burst arrive together), down to
-   * a quarter of the budget: four processes at that floor still fit the API's 20/s, and throttling
-   * that is not of our making (a busy account, a flaky API) cannot stall every wait.
-   */
-  onThrottled(): void {
-    const now = this.clock.now();
-    if (now - this.lastCut < 1000) return;
-    this.lastCut = now;
-    this.rate = Math.max(this.ceiling / 4, this.rate / 2);
-    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate);
+  /** Calls settled less than `holdMs` ago (the newest of `settled`). */
+  private settledWithin(holdMs: number, now: number): number {
+    let count = 0;
+    for (let i = this.settled.length - 1; i >= 0 && this.settled[i] + holdMs > now; i--) count++;
+    return count;
+  }
+
+  private forgetSettled(now: number): void {
+    while (this.settled.length > 0 && this.settled[0] + LONG_HOLD_MS <= now) this.settled.shift();
   }
 }

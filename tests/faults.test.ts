@@ -3,6 +3,7 @@ import { TaskApiError, TaskFailedError, TaskTimeoutError } from "../provider/err
 import type { TaskInputs } from "../provider/inputs";
 import type { WaitRuntime } from "../provider/runtime";
 import type { WaitOptions } from "../provider/wait";
+import { clbClient } from "./emulator/helpers";
 import { credentials, freshRuntime, waitOn } from "./support/emulator";
 import { expectNoSecrets } from "./support/secrets";
 
@@ -12,7 +13,9 @@ import { expectNoSecrets } from "./support/secrets";
  * none may run past its timeout by more than 2 s. Scenarios run side by side, each against its own
  * emulator, with a per-request timeout of 0.5 s so that stalls cost seconds, not minutes.
  */
-const KINDS = ["http500", "http502", "http503", "reset", "stall", "malformed", "InternalError", "RequestLimitExceeded", "ResourceUnavailable"];
+// RequestLimitExceeded is not here: no real limit throttles 30 % of calls at random. Throttling
+// by a real limit has its own case below, and random throttling a case with a claim it can meet.
+const KINDS = ["http500", "http502", "http503", "reset", "stall", "malformed", "InternalError", "ResourceUnavailable"];
 const WAITS = 50;
 const SHORT_TIMEOUT = 3;
 
@@ -24,16 +27,16 @@ interface Planned {
 }
 
 /** 50 waits: 2 in 5 succeed, 2 in 5 fail (CLB failed, Redis failed or error), 1 in 5 outlives its timeout. */
-async function plan(emulator: RunningEmulator, random: () => number): Promise<Planned[]> {
+async function plan(emulator: RunningEmulator, random: () => number, { waits = WAITS, timeoutSeconds = 30, minMs = 300, maxMs = 2500 } = {}): Promise<Planned[]> {
   return Promise.all(
-    Array.from({ length: WAITS }, async (_, i): Promise<Planned> => {
+    Array.from({ length: waits }, async (_, i): Promise<Planned> => {
       const service = i % 2 === 0 ? "clb" : "redis";
       const kind = (["succeeded", "succeeded", "failed", "error", "timeout"] as const)[i % 5];
       const outcome = kind === "timeout" ? "succeeded" : kind === "error" && service === "clb" ? "failed" : kind;
-      const durationMs = kind === "timeout" ? 60_000 : 300 + Math.floor(random() * 2200);
+      const durationMs = kind === "timeout" ? 60_000 : minMs + Math.floor(random() * (maxMs - minMs));
       const { taskId } = await emulator.createTask({ service, durationMs, outcome, message: `planned ${outcome}` } as never);
       const expected: Outcome = kind === "timeout" ? "timeout" : outcome === "succeeded" ? "succeeded" : "failed";
-      return { inputs: { service, taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: kind === "timeout" ? SHORT_TIMEOUT : 30 } as TaskInputs, expected };
+      return { inputs: { service, taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: kind === "timeout" ? SHORT_TIMEOUT : timeoutSeconds } as TaskInputs, expected };
     }),
   );
 }
@@ -128,3 +131,82 @@ test("burst: the API answers nothing but errors for 10 s, then recovers; every w
     await emulator.close();
   }
 }, 60_000);
+
+/** Another client on the account, polling a task of its own at a fixed rate whatever it is answered. */
+function secondClient(emulator: RunningEmulator, perSecond: number) {
+  const client = clbClient(emulator, { reqTimeout: 5 });
+  const throttledAt: number[] = [];
+  const sentAt: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    const { taskId } = await emulator.createTask({ service: "clb", durationMs: 3_600_000, outcome: "succeeded" });
+    while (running) {
+      const sent = Date.now();
+      sentAt.push(sent);
+      await client.DescribeTaskStatus({ TaskId: taskId }).catch((error: { code?: string }) => {
+        if (error.code === "RequestLimitExceeded") throttledAt.push(Date.now());
+      });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, sent + 1000 / perSecond - Date.now())));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { sentAt, throttledAt };
+    },
+  };
+}
+
+test("a real limit: the emulator's at 5/s and a second client on the account at 2/s; every wait ends in its true outcome within its timeout, few calls throttled after the first 10 s", async () => {
+  const emulator = await startEmulator({ rateLimit: 5 });
+  try {
+    const other = secondClient(emulator, 2);
+    // Tasks of 2-25 s, so that the waits contend well past the first 10 s.
+    const planned = await plan(emulator, seeded(77), { waits: 50, timeoutSeconds: 120, minMs: 2000, maxMs: 25_000 });
+    const runtime = freshRuntime({ requestTimeoutMs: 500 });
+    const started = Date.now();
+    const observed = await Promise.all(planned.map((p) => observe(p, runtime)));
+    const { sentAt, throttledAt } = await other.stop();
+    // Both status actions (CLB's and Redis's), each limited to 5/s; the second client spends CLB's.
+    const log = await emulator.requests();
+    const after10s = (at: number) => at > started + 10_000;
+    const ourLater = log.filter((r) => after10s(r.at)).length - sentAt.filter(after10s).length;
+    const throttledLater = log.filter((r) => r.outcome === "throttled" && after10s(r.at)).length - throttledAt.filter(after10s).length;
+    const total = log.length - sentAt.length;
+    const throttled = log.filter((r) => r.outcome === "throttled").length - throttledAt.length;
+    console.log(
+      `limit 5/s, second client at 2/s: ${observed.length} waits, ${total} status calls of ours, ${throttled} of ours throttled ` +
+        `(${throttledLater} after the first 10 s), the second client's throttled ${throttledAt.length}; the last wait ended after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    expect(observed.map((o) => o.outcome)).toEqual(planned.map((p) => p.expected));
+    for (const [i, o] of observed.entries()) expect(o.elapsedMs).toBeLessThanOrEqual((planned[i].inputs.timeoutSeconds ?? 0) * 1000 + 2000);
+    expect(throttledLater / ourLater).toBeLessThanOrEqual(0.05);
+  } finally {
+    await emulator.close();
+  }
+}, 180_000);
+
+test("RequestLimitExceeded at random on 30 % of calls, as no real limit answers: the rate backs off, and every wait still ends in its true outcome given a timeout long enough", async () => {
+  const emulator = await startEmulator();
+  try {
+    // Few waits: every throttled answer halves the rate, down to one call per 10 s, so each call costs seconds.
+    const tasks = await Promise.all(Array.from({ length: 3 }, (_, i) => emulator.createTask({ service: "clb", durationMs: 300 + 400 * i, outcome: i % 3 === 2 ? "failed" : "succeeded" })));
+    // The first call throttled for certain, then 30 % of them at random.
+    await emulator.addFault({ kind: "RequestLimitExceeded", count: 1 });
+    await emulator.addFault({ kind: "RequestLimitExceeded", probability: 0.3 });
+    const runtime = freshRuntime({ requestTimeoutMs: 500 });
+    const started = Date.now();
+    const observed = await Promise.all(
+      tasks.map(({ taskId }, i) =>
+        observe({ inputs: { service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: 120 } as TaskInputs, expected: i % 3 === 2 ? "failed" : "succeeded" }, runtime),
+      ),
+    );
+    const stats = (await emulator.stats()).actions.DescribeTaskStatus;
+    console.log(`random throttling: ${observed.length} waits, ${stats.received} status calls, ${stats.faulted} throttled; the last wait ended after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    expect(observed.map((o) => o.outcome)).toEqual(tasks.map((_, i) => (i % 3 === 2 ? "failed" : "succeeded")));
+    expect(stats.faulted).toBeGreaterThan(0);
+  } finally {
+    await emulator.close();
+  }
+}, 150_000);

@@ -1,7 +1,12 @@
 import { getEventListeners } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { RateLimiter } from "../emulator/rateLimit";
 import { ApiAnswerError, isThrottled } from "../provider/callFailures";
+import { MachinePeers } from "../provider/peers";
 import { SharedCalls } from "../provider/sharedCalls";
-import { Throttle } from "../provider/throttle";
+import { Throttle, type Peers } from "../provider/throttle";
 import { VirtualClock } from "./support/virtualClock";
 
 const throttled = () => new ApiAnswerError("RequestLimitExceeded", "Your current request times equals to `21` in a second", "r-1");
@@ -122,26 +127,40 @@ describe("Throttle on virtual time", () => {
     expect(Math.max(...sent.a, ...sent.b)).toBeLessThan(2100);
   });
 
-  test("RequestLimitExceeded halves the rate (once per burst); successes restore it gradually", async () => {
+  test("RequestLimitExceeded cuts to half of what was being sent, once per cut; the rate is back to 85 % of it after 10 s, then probes upward", async () => {
     const clock = new VirtualClock();
     const throttle = new Throttle({ isThrottled, clock });
     const k = { key: "k", requestsPerSecond: 16 };
     const signal = new AbortController().signal;
-    await clock.run(Promise.all(Array.from({ length: 3 }, () => throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined))));
-    expect(throttle.rateOf("k")).toBe(8);
-    // Restored by +1/s per 20 successes: 160 successes bring it back to the budget.
-    await clock.run(Promise.all(Array.from({ length: 160 }, () => throttle.run(k, signal, async () => undefined))));
-    expect(throttle.rateOf("k")).toBeCloseTo(16);
+    // Sixteen calls in a second, then three sent before the first answer: all throttled, one cut.
+    await clock.run(Promise.all(Array.from({ length: 16 }, () => throttle.run(k, signal, async () => clock.sleep(20)))));
+    let cutAt = 0;
+    const rejected = async () => {
+      await clock.sleep(200);
+      cutAt ||= clock.now();
+      throw throttled();
+    };
+    await clock.run(Promise.all(Array.from({ length: 3 }, () => throttle.run(k, signal, rejected).catch(() => undefined))));
+    // 15 were in flight or answered within the second: the rate is half of that (and rising).
+    expect(clock.now() - cutAt).toBeLessThan(200);
+    expect(throttle.rateOf("k")).toBeCloseTo(7.5, 0);
+    // The plateau comes 10 s after the cut, stretched by budget / rate throttled (16 / 15).
+    await clock.advance(cutAt + 10_000 * (16 / 15) - clock.now());
+    expect(throttle.rateOf("k")).toBeCloseTo(15 * 0.85);
+    await clock.advance(5000);
+    expect(throttle.rateOf("k")).toBeGreaterThan(15 * 0.85);
+    await clock.advance(20_000);
+    expect(throttle.rateOf("k")).toBe(16);
   });
 
-  test("throttled for a long time, the rate stays at a quarter of the budget", async () => {
+  test("throttled for a long time, the rate falls to one call per 10 s: no floor holds a crowd of processes above the limit", async () => {
     const clock = new VirtualClock();
     const throttle = new Throttle({ isThrottled, clock });
     const k = { key: "k", requestsPerSecond: 16 };
     const signal = new AbortController().signal;
-    await clock.run(Promise.all(Array.from({ length: 60 }, () => throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined))));
-    expect(clock.now()).toBeGreaterThan(5000);
-    expect(throttle.rateOf("k")).toBe(4);
+    await clock.run(Promise.all(Array.from({ length: 40 }, () => throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined))));
+    expect(throttle.rateOf("k")).toBeLessThanOrEqual(0.2);
+    expect(throttle.rateOf("k")).toBeGreaterThanOrEqual(0.1);
   });
 
   test("an abort while queued rejects at once and frees the place", async () => {
@@ -158,6 +177,125 @@ describe("Throttle on virtual time", () => {
     expect(await second).toEqual(new Error("gave up"));
     expect(ran).toEqual(["first", "third"]);
     expect(clock.now()).toBeLessThan(1100);
+  });
+});
+
+interface Contention {
+  processes: number;
+  waitsPerProcess: number;
+  seconds: number;
+  /** Each process's view of the others on its machine; none: each adapts alone, as on separate machines. */
+  peers?: (process: number) => Peers;
+}
+
+interface Tally {
+  sent: number;
+  throttled: number;
+  /** Calls throttled after the first 10 s. */
+  lateThrottled: number;
+  lateSent: number;
+}
+
+/**
+ * Processes on one account, each with its own throttle (budget 15/s) and waits that poll every
+ * 0.5 s, next to a neighbour polling at 2/s, against the API's limit of 20/s per second, on
+ * virtual time. The API counts a request halfway through its 3-7 ms.
+ */
+async function contend({ processes, waitsPerProcess, seconds, peers }: Contention) {
+  const clock = new VirtualClock();
+  const api = new RateLimiter(20);
+  let seed = 42;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const tally = (): Tally => ({ sent: 0, throttled: 0, lateThrottled: 0, lateSent: 0 });
+  const ours = Array.from({ length: processes }, tally);
+  const neighbour = tally();
+  const accepted: number[] = [];
+  const end = seconds * 1000;
+  const call = async (who: Tally) => {
+    await clock.sleep(1.5 + 2 * random());
+    const late = clock.now() > 10_000;
+    who.sent++;
+    if (late) who.lateSent++;
+    try {
+      api.take("DescribeTaskStatus", "AKID", clock.now());
+      accepted.push(clock.now());
+    } catch {
+      who.throttled++;
+      if (late) who.lateThrottled++;
+      await clock.sleep(1.5 + 2 * random());
+      throw throttled();
+    }
+    await clock.sleep(1.5 + 2 * random());
+  };
+  const runs = ours.map(async (counts, p) => {
+    const throttle = new Throttle({ isThrottled, clock, peers: peers?.(p) });
+    // Processes start a little apart, as CI jobs do.
+    await clock.sleep(p * 37);
+    await Promise.all(
+      Array.from({ length: waitsPerProcess }, async () => {
+        while (clock.now() < end) {
+          await throttle.run({ key: "k", requestsPerSecond: 15 }, new AbortController().signal, () => call(counts)).catch(() => undefined);
+          await clock.sleep(500);
+        }
+      }),
+    );
+  });
+  const neighbourRun = (async () => {
+    while (clock.now() < end) {
+      await call(neighbour).catch(() => undefined);
+      await clock.sleep(500);
+    }
+  })();
+  await clock.run(Promise.all([...runs, neighbourRun]));
+  const sum = (key: keyof Tally) => ours.reduce((total, counts) => total + counts[key], 0);
+  const lastHalf = accepted.filter((at) => at > end / 2 && at <= end).length;
+  const result = {
+    ours: sum("throttled") / sum("sent"),
+    oursAfter10s: sum("lateThrottled") / sum("lateSent"),
+    neighbour: neighbour.throttled / neighbour.sent,
+    /** Requests accepted per second over the second half, ours and the neighbour's. */
+    acceptedPerSecond: lastHalf / (seconds / 2),
+    busiestSecond: busiestWindow(accepted, 999),
+    /** The least any process got accepted, as a share of an even split of what was accepted. */
+    leastShare: Math.min(...ours.map((c) => c.sent - c.throttled)) / ((sum("sent") - sum("throttled")) / processes),
+  };
+  if (process.env.SHOW_CONTENTION) console.log(result);
+  return result;
+}
+
+describe("several processes on one account, on virtual time", () => {
+  test("eight processes that do not know of each other converge on shares of the limit", async () => {
+    const result = await contend({ processes: 8, waitsPerProcess: 30, seconds: 60 });
+    // Each started at the budget (eight times what fits): after the first seconds, few throttled answers.
+    expect(result.oursAfter10s).toBeLessThan(0.05);
+    expect(result.neighbour).toBeLessThan(0.05);
+    // ...and the limit is used, not abandoned: each process found a share.
+    expect(result.acceptedPerSecond).toBeGreaterThan(14);
+    expect(result.leastShare).toBeGreaterThan(0.4);
+    expect(result.busiestSecond).toBeLessThanOrEqual(20);
+  });
+
+  test("no floor: forty processes still converge below the limit", async () => {
+    const result = await contend({ processes: 40, waitsPerProcess: 5, seconds: 90 });
+    expect(result.oursAfter10s).toBeLessThan(0.1);
+    expect(result.neighbour).toBeLessThan(0.05);
+    expect(result.acceptedPerSecond).toBeGreaterThan(12);
+  });
+
+  test("processes of one machine share the budget through the temp directory: no throttled answer, the neighbour untouched", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "peers-"));
+    try {
+      const result = await contend({ processes: 8, waitsPerProcess: 30, seconds: 30, peers: () => new MachinePeers(dir) });
+      expect(result.ours).toBe(0);
+      expect(result.neighbour).toBe(0);
+      // Together they use about one budget (15/s, plus the neighbour's 2/s), below the limit.
+      expect(result.busiestSecond).toBeLessThanOrEqual(20);
+      expect(result.acceptedPerSecond).toBeGreaterThan(15);
+      expect(result.acceptedPerSecond).toBeLessThan(18);
+      expect(result.leastShare).toBeGreaterThan(0.7);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
