@@ -63,6 +63,17 @@ describe("the tarball", () => {
     for (const doc of docs) expectPacked(doc, linksOf(withoutCode(readFileSync(join(ROOT, doc), "utf8"))));
   });
 
+  test("every npx line of the README and the docs names the package: npx takes a command name for a package name", () => {
+    const texts = ["README.md", ...[...files].filter((file) => file.startsWith("docs/") && file.endsWith(".md"))];
+    const emulatorHelp = readFileSync(join(ROOT, "emulator/cli.ts"), "utf8");
+    for (const [name, text] of [...texts.map((file) => [file, readFileSync(join(ROOT, file), "utf8")]), ["emulator/cli.ts", emulatorHelp]]) {
+      // This repository's own tools run through npx from its devDependencies.
+      const bare = [...text.matchAll(/npx (?!-p tencentcloud-task-completion )(?!(jest|tsc|eslint)\b)\S+/g)].map((match) => match[0]);
+      expect({ name, bare }).toEqual({ name, bare: [] });
+    }
+    expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("npx -p tencentcloud-task-completion tencentcloud-task-wait");
+  });
+
   test("holds what package.json points at: main, types, exports, typesVersions, both commands with a shebang, LICENSE, docs", () => {
     const pointed = [
       manifest.main,
