@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, startEmulator } from "../emulator";
 import { expectNoSecrets } from "./support/secrets";
-import { BUILT_INS, CONTRACTS, CVM_INSTANCE, taskFields, type BuiltIn } from "./support/services";
+import { BUILT_INS, CONTRACTS, taskFields, type BuiltIn } from "./support/services";
 
 /** The command for every service family against the emulator. Runs the build: `npm test` builds first. */
 const CLI = join(__dirname, "../dist/sdk/cli.js");
@@ -34,16 +34,16 @@ async function run(args: string[]): Promise<{ code: number | null; stdout: strin
   return { code: code as number | null, stdout, stderr };
 }
 
-/** Concurrent CVM tests each operate on an instance of their own: an instance's latest operation is one. */
+/** Concurrent tests of an instance product each operate on an instance of their own: an instance's latest operation is one. */
 let instances = 0;
 
 async function task(service: BuiltIn, spec: Record<string, unknown>): Promise<{ id: string; args: string[] }> {
-  const instanceId = `${CVM_INSTANCE.slice(0, -2)}${String(instances++).padStart(2, "0")}`;
-  const fields = service === "cvm" ? { ...taskFields(service), instanceId } : taskFields(service);
-  const { taskId } = await (await emulator).createTask({ service, region, ...fields, ...spec } as never);
+  const { instance } = CONTRACTS[service];
+  const instanceId = instance && `${instance.slice(0, -2)}${String(instances++).padStart(2, "0")}`;
+  const { taskId } = await (await emulator).createTask({ service, region, ...taskFields(service, instanceId), ...spec } as never);
   const id = String(taskId);
-  // The command line of the task: its id, plus CVM's instance.
-  return { id, args: [service, id, "--region", region, ...(service === "cvm" ? ["--instance-id", instanceId] : [])] };
+  // The command line of the task: its id, plus an instance product's instance.
+  return { id, args: [service, id, "--region", region, ...(instanceId ? ["--instance-id", instanceId] : [])] };
 }
 
 describe.each(BUILT_INS)("tencentcloud-task-wait %s", (service) => {
