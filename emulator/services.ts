@@ -519,44 +519,48 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceEntry>> = {
     ids: "uuid",
     statuses: { preparing: "OPERATING", running: "OPERATING", succeeded: "SUCCESS", failed: "FAILED", error: "FAILED" },
     notFound: "InvalidInstanceId.NotFound",
-    actions: [
-      action<Cvm.DescribeInstancesRequest, Pick<Cvm.DescribeInstancesResponse, "TotalCount"> & { InstanceSet: Partial<Cvm.Instance>[] }>({
-        name: "DescribeInstances",
-        parameters: { InstanceIds: optional(nonEmptyStringArray), Filters: optional(ignored), Offset: optional(integer), Limit: optional(positiveInteger) },
-        handle({ InstanceIds = [] }, context) {
-          // An instance exists once an operation has run on it; its latest operation is the newest.
-          const InstanceSet = InstanceIds.map((instanceId) => {
-            const latest = context.tasks.onInstance("cvm", instanceId).filter((t) => t.region === null || t.region === context.region).at(-1);
-            if (!latest) throw new ApiError("InvalidInstanceId.NotFound", `The instance \`${instanceId}\` was not found.`);
-            return {
-              InstanceId: instanceId,
-              InstanceState: latest.taskType === "StopInstances" && context.status(latest) === "SUCCESS" ? "STOPPED" : "RUNNING",
-              LatestOperation: latest.taskType ?? "",
-              LatestOperationState: context.status(latest) as string,
-              LatestOperationRequestId: String(latest.taskId),
-              LatestOperationErrorMsg: context.failure(latest) ?? "",
-            };
-          });
-          return { TotalCount: InstanceSet.length, InstanceSet };
-        },
-      }),
-      ...(["StartInstances", "RebootInstances"] as const).map((name) =>
-        action<Cvm.RebootInstancesRequest, Cvm.RebootInstancesResponse>({
-          name,
-          parameters: {
-            InstanceIds: required(nonEmptyStringArray),
-            ...(name === "RebootInstances" ? { ForceReboot: optional(boolean), StopType: optional(anyString) } : {}),
-          } as Record<keyof Cvm.RebootInstancesRequest, Parameter>,
-          handle({ InstanceIds }, context) {
-            // Each instance's latest operation is now this call, named by its RequestId.
-            for (const instanceId of new Set(InstanceIds)) context.start({ taskId: context.requestId, instanceId, taskType: name });
-            return {};
-          },
-        }),
-      ),
-    ],
+    actions: latestOperationActions("cvm", { Filters: optional(ignored) }, { StartInstances: {}, RebootInstances: { ForceReboot: optional(boolean), StopType: optional(anyString) } }),
   },
 };
+
+/**
+ * Services whose task is an instance's latest operation (CVM): `DescribeInstances` answers each
+ * instance with its newest task as `LatestOperation*`, and each start action makes itself the
+ * latest operation of every instance it names, named by the call's RequestId.
+ */
+function latestOperationActions(service: Service, describeParameters: Record<string, Parameter>, starts: Record<string, Record<string, Parameter>>): ActionDefinition[] {
+  const describe = action<Cvm.DescribeInstancesRequest, Pick<Cvm.DescribeInstancesResponse, "TotalCount"> & { InstanceSet: Partial<Cvm.Instance>[] }>({
+    name: "DescribeInstances",
+    parameters: { InstanceIds: optional(nonEmptyStringArray), Offset: optional(integer), Limit: optional(positiveInteger), ...describeParameters } as Record<keyof Cvm.DescribeInstancesRequest, Parameter>,
+    handle({ InstanceIds = [] }, context) {
+      // An instance exists once an operation has run on it; its latest operation is the newest.
+      const InstanceSet = InstanceIds.map((instanceId) => {
+        const latest = context.tasks.onInstance(service, instanceId).filter((t) => t.region === null || t.region === context.region).at(-1);
+        if (!latest) throw new ApiError("InvalidInstanceId.NotFound", `The instance \`${instanceId}\` was not found.`);
+        return {
+          InstanceId: instanceId,
+          InstanceState: latest.taskType === "StopInstances" && context.status(latest) === "SUCCESS" ? "STOPPED" : "RUNNING",
+          LatestOperation: latest.taskType ?? "",
+          LatestOperationState: context.status(latest) as string,
+          LatestOperationRequestId: String(latest.taskId),
+          LatestOperationErrorMsg: context.failure(latest) ?? "",
+        };
+      });
+      return { TotalCount: InstanceSet.length, InstanceSet };
+    },
+  });
+  const startActions = Object.entries(starts).map(([name, extra]) =>
+    action<Cvm.StartInstancesRequest, Cvm.StartInstancesResponse>({
+      name,
+      parameters: { InstanceIds: required(nonEmptyStringArray), ...extra } as Record<keyof Cvm.StartInstancesRequest, Parameter>,
+      handle({ InstanceIds }, context) {
+        for (const instanceId of new Set(InstanceIds)) context.start({ taskId: context.requestId, instanceId, taskType: name });
+        return {};
+      },
+    }),
+  );
+  return [describe, ...startActions];
+}
 
 /** `DescribeTaskStatus` documents `LoadBalancerIds` and `Message` as possibly null. */
 type ClbTaskStatusAnswer = Omit<Clb.DescribeTaskStatusResponse, "LoadBalancerIds" | "Message"> & {

@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: what `pulumi up` and `pulumi destroy` do with the two examples, offline. The
+ * `npm run demo`: what `pulumi up` and `pulumi destroy` do with the three examples, offline. The
  * local emulator stands in for Tencent Cloud; Pulumi's real dynamic-provider host runs the
  * resources, driven over gRPC the way the engine drives it (see tests/harness).
  */
@@ -62,6 +62,14 @@ async function main(): Promise<void> {
       onResource: show,
     });
 
+    say("\n== pulumi up: examples/mysql-params (two MySQL parameter changes, waited on with service cdb)");
+    await runProgram(programModule(path.join(__dirname, "mysql-params")), {
+      project: "mysql-params",
+      config: { "tencentcloud:region": REGION, "mysql-params:instanceId": "cdb-demo0001", "mysql-params:endpoint": emulator.url },
+      host,
+      onResource: show,
+    });
+
     say("\n== pulumi up: a wait on a CLB task that fails");
     const { taskId } = await emulator.createTask({
       service: "clb",
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
     }
 
     const { actions } = await emulator.stats();
-    const calls = (actions.DescribeTaskStatus?.received ?? 0) + (actions.DescribeTaskInfo?.received ?? 0);
+    const calls = ["DescribeTaskStatus", "DescribeTaskInfo", "DescribeAsyncRequestInfo"].reduce((sum, action) => sum + (actions[action]?.received ?? 0), 0);
     const busiest = Math.max(...Object.values(actions).map((a) => a.maxPerSecond));
     say(`\nDone in ${seconds(Date.now() - started)}: ${created.length} resources created and deleted, one failure reported as a user sees it.`);
     say(`The emulator answered ${calls} status calls, at most ${busiest} requests in any second (the API allows 20).`);
@@ -93,7 +101,7 @@ async function main(): Promise<void> {
 }
 
 function describeOutputs(outputs: Record<string, unknown>): string {
-  const shown = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "attempts", "waitedSeconds", "requestId", "listenerIds", "taskId", "changed"];
+  const shown = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "attempts", "waitedSeconds", "requestId", "listenerIds", "taskId", "asyncRequestId", "changed"];
   return shown
     .filter((key) => outputs[key] !== undefined)
     .map((key) => `${key}=${JSON.stringify(outputs[key])}`)

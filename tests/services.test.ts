@@ -8,7 +8,7 @@ import { formatProgress, type ProgressEvent } from "../provider/progress";
 import { adapterFor, catalogue, SERVICES } from "../provider/services";
 import type { WaitOptions } from "../provider/wait";
 import { credentials, freshRuntime, useEmulator, waitOn } from "./support/emulator";
-import { BUILT_INS, CONTRACTS, CVM_INSTANCE, extraInputs, taskFields, type BuiltIn } from "./support/services";
+import { BUILT_INS, CONTRACTS, CVM_INSTANCE, extraInputs, sampleId, taskFields, type BuiltIn } from "./support/services";
 
 /** Every built-in service through the real SDK against the emulator, and `custom` on scripted answers. */
 const emulator = useEmulator({ rateLimit: 1000 });
@@ -75,8 +75,8 @@ describe.each(BUILT_INS)("%s", (service) => {
   });
 
   test("the id in the parameter and JSON type the API takes: a script matching only that answers", async () => {
-    const taskId = service === "cvm" ? "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d" : contract.type === "number" ? 4242 : "4242";
-    const sent = service === "cvm" ? [CVM_INSTANCE] : taskId;
+    const taskId = sampleId(service);
+    const sent = contract.instance ? [contract.instance] : taskId;
     // Given in the other JSON type where the service accepts it; sent in the API's own.
     const given = contract.type === "number" ? "4242" : service === "mongodb" ? 4242 : taskId;
     const success = answerWith(service, contract.success, taskId);
@@ -87,11 +87,11 @@ describe.each(BUILT_INS)("%s", (service) => {
 
 /** An answer of `service` with `status` for the task, in the shape of its status action. */
 function answerWith(service: BuiltIn, status: string | number, taskId: string | number): Record<string, unknown> {
+  const { instance } = CONTRACTS[service];
+  if (instance) return { TotalCount: 1, InstanceSet: [{ InstanceId: instance, LatestOperationState: status, LatestOperationRequestId: taskId }] };
   switch (service) {
     case "postgres":
       return { TotalCount: 1, TaskSet: [{ TaskId: taskId, Status: status }] };
-    case "cvm":
-      return { TotalCount: 1, InstanceSet: [{ InstanceId: CVM_INSTANCE, LatestOperationState: status, LatestOperationRequestId: taskId }] };
     case "ckafka":
       return { Result: { Status: status } };
     case "eip":
@@ -103,8 +103,8 @@ function answerWith(service: BuiltIn, status: string | number, taskId: string | 
 
 /** How messages name a service's success value: "Status 0", "Result SUCCESS". */
 function statusWording(service: BuiltIn): string {
-  const path = { ckafka: "Result.Status", eip: "Result", cvm: "LatestOperationState" } as Partial<Record<BuiltIn, string>>;
-  return `${path[service] ?? "Status"} ${CONTRACTS[service].success}`;
+  const path = { ckafka: "Result.Status", eip: "Result" } as Partial<Record<BuiltIn, string>>;
+  return `${CONTRACTS[service].instance ? "LatestOperationState" : (path[service] ?? "Status")} ${CONTRACTS[service].success}`;
 }
 
 describe("tasks started by the API's own mutating actions", () => {
@@ -207,7 +207,7 @@ describe("each adapter over arbitrary inputs and answers (production code on bot
   });
 
   test.each(BUILT_INS)("%s: the emulator's answer in every phase reads as that phase; any other answer is read or refused, never success without the success value", (service) => {
-    const taskId = CONTRACTS[service].type === "number" ? 4242 : service === "cvm" ? "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d" : "4242";
+    const taskId = sampleId(service);
     const { query } = adapterFor(service)!.parse({ taskId, ...extraInputs(service) }, region);
     const { statuses } = SERVICE_TABLE[service];
     const expected: Record<TaskPhase, string> = { preparing: "pending", running: "pending", succeeded: "succeeded", failed: "failed", error: "failed" };

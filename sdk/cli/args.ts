@@ -125,7 +125,9 @@ export function parseCommandLine(args: string[]): Command {
 }
 
 function parseFlags(args: string[]) {
-  const options = { ...COMMAND_FLAGS, ...Object.fromEntries([...ALL_SERVICE_FLAGS.keys()].map((flag) => [flag, { type: "string", multiple: true } as const])) };
+  // A service input named like a command flag (custom's `version`) is read as that flag: a single string.
+  const serviceOnly = [...ALL_SERVICE_FLAGS.keys()].filter((flag) => !Object.hasOwn(COMMAND_FLAGS, flag));
+  const options = { ...COMMAND_FLAGS, ...Object.fromEntries(serviceOnly.map((flag) => [flag, { type: "string", multiple: true } as const])) };
   try {
     return parseArgs({ args, allowPositionals: true, tokens: true, options });
   } catch (error) {

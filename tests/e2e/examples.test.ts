@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => host.stop());
 
-function runExample(name: "clb-listener" | "redis-params", config: Record<string, string>): Promise<RegisteredResource[]> {
+function runExample(name: "clb-listener" | "redis-params" | "mysql-params", config: Record<string, string>): Promise<RegisteredResource[]> {
   return runProgram(programModule(path.resolve(__dirname, "../../examples", name)), {
     project: name,
     config: { "tencentcloud:region": "ap-guangzhou", [`${name}:endpoint`]: emulator.current.url, ...config },
@@ -84,6 +84,32 @@ test("redis-params: outputs carry the task's type, instance and start time", asy
   });
   expect(await upAgain(live)).toEqual({ changes: "none", replaces: [] });
   await host.delete(live.id!, live.outputs!);
+});
+
+test("mysql-params: a producer of another family, CDB ModifyInstanceParam, waited on with service cdb before the next change", async () => {
+  const resources = await runExample("mysql-params", { "mysql-params:instanceId": "cdb-e2e00001" });
+  expect(resources.map((r) => [r.name, r.error?.message])).toEqual([
+    ["max-connections", undefined],
+    ["max-connections-applied", undefined],
+    ["wait-timeout", undefined],
+    ["wait-timeout-applied", undefined],
+  ]);
+  const applied = byName(resources, "max-connections-applied");
+  expect(applied.outputs).toMatchObject({
+    service: "cdb",
+    taskId: byName(resources, "max-connections").outputs!.asyncRequestId,
+    region: "ap-guangzhou",
+    status: "succeeded",
+    rawStatus: "SUCCESS",
+  });
+  expect(applied.outputs!.attempts).toBeGreaterThanOrEqual(2);
+  // The second change started only after the first request had finished.
+  const second = await emulator.current.getTask(byName(resources, "wait-timeout").outputs!.asyncRequestId as string);
+  const first = await emulator.current.getTask(applied.outputs!.taskId as string);
+  expect(Date.parse(second!.createdAt)).toBeGreaterThanOrEqual(Date.parse(first!.completesAt));
+  expect(await upAgain(applied)).toEqual({ changes: "none", replaces: [] });
+  for (const resource of [...resources].reverse()) await host.delete(resource.id!, resource.outputs!);
+  expectNoSecrets({ resources, logs: host.logs });
 });
 
 test("progress lines reach the engine's log while a task is pending", async () => {

@@ -19,6 +19,8 @@ export interface Contract {
   failure: string | number;
   /** Whether the answer carries the failure reason (CLB `Message`, CDB `Info`, ...). */
   hasMessage: boolean;
+  /** Instance products (CVM): the instance whose latest operation the task is; the task id is then the call's RequestId. */
+  instance?: string;
   unknown(taskId: string | number): Record<string, unknown>;
 }
 
@@ -68,6 +70,7 @@ export const CONTRACTS: Record<BuiltIn, Contract> = {
     success: "SUCCESS",
     failure: "FAILED",
     hasMessage: true,
+    instance: "ins-0a1b2c3d",
     unknown: (id) => ({ TotalCount: 1, InstanceSet: [{ InstanceId: "ins-0a1b2c3d", LatestOperationState: "PAUSED", LatestOperationRequestId: id }] }),
   },
 };
@@ -77,12 +80,15 @@ export const BUILT_INS = Object.keys(CONTRACTS) as BuiltIn[];
 /** The instance CVM tests operate on. */
 export const CVM_INSTANCE = "ins-0a1b2c3d";
 
-/** The inputs naming a task of `service` beyond its id (CVM's instance). */
-export function extraInputs(service: BuiltIn): Record<string, string> {
-  return service === "cvm" ? { instanceId: CVM_INSTANCE } : {};
+/** The inputs naming a task of `service` beyond its id (an instance product's instance), also the emulator task's. */
+export function extraInputs(service: BuiltIn, instanceId = CONTRACTS[service].instance): Record<string, string> {
+  return instanceId === undefined ? {} : { instanceId };
 }
 
-/** The emulator's task spec fields a service's task needs (CVM: its instance). */
-export function taskFields(service: BuiltIn): Record<string, string> {
-  return service === "cvm" ? { instanceId: CVM_INSTANCE } : {};
+export const taskFields = extraInputs;
+
+/** A task id of the form `service` takes: a RequestId for instance products, else 4242 in the API's type. */
+export function sampleId(service: BuiltIn): string | number {
+  const contract = CONTRACTS[service];
+  return contract.instance ? "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d" : contract.type === "number" ? 4242 : "4242";
 }
