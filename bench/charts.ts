@@ -51,3 +51,28 @@ export function requestRateChart(title: string, perSecond: SecondCounts[], budge
     ],
   });
 }
+
+/** Requests per second (ours and the neighbour's, answered or throttled) of several runs, against the limit. */
+export function aggregateRateChart(title: string, runs: { label: string; perSecond: SecondCounts[] }[], limit: number): string {
+  const longest = Math.max(10, ...runs.map((run) => run.perSecond.length));
+  const xMax = Math.ceil(longest / 10) * 10;
+  const highest = Math.max(limit, ...runs.flatMap((run) => run.perSecond.map((s) => s.answered + s.throttled)));
+  return lineChart({
+    title,
+    xLabel: "seconds since the waits started",
+    yLabel: "status calls per second (all clients)",
+    xMax,
+    yMax: Math.ceil((highest + 2) / 5) * 5,
+    series: [
+      ...runs.map(({ label, perSecond }, i): Series => ({
+        label,
+        color: COLORS[i % COLORS.length],
+        points: perSecond.flatMap((s): [number, number][] => [
+          [s.second, s.answered + s.throttled],
+          [s.second + 1, s.answered + s.throttled],
+        ]),
+      })),
+      { label: `limit (${limit}/s)`, color: "#000000", dashed: true, points: [[0, limit], [xMax, limit]] },
+    ],
+  });
+}

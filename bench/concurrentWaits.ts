@@ -98,7 +98,7 @@ export async function runConcurrentWaits(options: ConcurrentOptions): Promise<Co
   }
 }
 
-interface Wait {
+export interface Wait {
   taskId: string;
   answeredAt: number;
   /** The recorded status, when Create answered. */
@@ -107,7 +107,7 @@ interface Wait {
 }
 
 /** Starts the task, then checks and creates its TaskCompletion, as a resource that depends on the task's creator. */
-async function waitThroughHost(
+export async function waitThroughHost(
   host: ProviderHost,
   emulator: EmulatorProcess,
   template: Props,
@@ -124,7 +124,7 @@ async function waitThroughHost(
   }
 }
 
-function countPerSecond(requests: LoggedRequest[], from: number, to: number): SecondCounts[] {
+export function countPerSecond(requests: LoggedRequest[], from: number, to: number): SecondCounts[] {
   const perSecond = Array.from({ length: Math.ceil((to - from) / 1000) }, (_, second) => ({ second, answered: 0, throttled: 0 }));
   for (const { at, outcome } of requests) {
     const bucket = perSecond[Math.floor((at - from) / 1000)];

@@ -27,6 +27,10 @@ export function evaluateGoals({ clb, redis, runs, limited }: GoalInputs): Goal[]
   const each = (value: (run: ConcurrentRun) => number) => runs.map(value).join(", ");
   const maxRate = Math.max(clb.maxCallsPerSecond, redis.maxCallsPerSecond);
   const limitedOk = limited.completed === limited.waits && limited.failures === 0 && limited.wrongStatus === 0;
+  const later = limited.perSecond.filter((s) => s.second >= 10);
+  const laterCalls = later.reduce((sum, s) => sum + s.answered + s.throttled, 0);
+  const laterThrottled = later.reduce((sum, s) => sum + s.throttled, 0);
+  const laterShare = laterCalls === 0 ? 0 : laterThrottled / laterCalls;
   return [
     goal("CLB-like: p95 detection latency", "<= 1.5 s", clb.p95LatencySeconds <= 1.5, seconds(clb.p95LatencySeconds)),
     goal("Redis-like: p95 detection latency / task duration", "<= 5 %", redis.p95LatencyShare <= 0.05, percent(redis.p95LatencyShare)),
@@ -58,6 +62,12 @@ export function evaluateGoals({ clb, redis, runs, limited }: GoalInputs): Goal[]
       limitedOk,
       `${limited.completed}/${limited.waits} completed, ${limited.wrongStatus} wrong status, ${limited.failures} failed; ` +
         `${limited.throttled} throttled answers retried`,
+    ),
+    goal(
+      `Emulator limit ${limited.rateLimit}/s < budget ${limited.budget}/s, N = ${limited.waits}: status calls throttled after the first 10 s`,
+      "<= 5 %",
+      laterShare <= 0.05,
+      `${percent(laterShare)} (${laterThrottled} of ${laterCalls})`,
     ),
   ];
 }

@@ -11,13 +11,14 @@ export const REGION = "ap-guangzhou";
  * connection, so progress lines go to its standard output), with the stack's region, and the
  * emulator's credentials and the given request budget in its environment.
  */
-export async function startHost(requestsPerSecond: number): Promise<ProviderHost> {
+export async function startHost(requestsPerSecond: number, env: Record<string, string> = {}): Promise<ProviderHost> {
   const host = await ProviderHost.start({
     engine: false,
     env: {
       TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIAL.secretId,
       TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIAL.secretKey,
       [REQUESTS_PER_SECOND_ENV]: String(requestsPerSecond),
+      ...env,
     },
   });
   killOnExit(host.process);

@@ -3,10 +3,12 @@ import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_RATE_LIMIT } from "../emulator/rateLimit";
 import { DEFAULT_REQUESTS_PER_SECOND } from "../provider/throttle";
-import { cdfChart, requestRateChart } from "./charts";
+import { aggregateRateChart, cdfChart, requestRateChart } from "./charts";
 import { runConcurrentWaits, type ConcurrentRun } from "./concurrentWaits";
 import { evaluateGoals } from "./goals";
 import { CHARTS, renderMarkdown, type BenchResults } from "./report";
+import { runProcesses, type ProcessesRun } from "./manyProcesses";
+import { PROCESSES_CHARTS, processesGoals, renderProcesses } from "./processesReport";
 import { measureResourceCost } from "./resourceCost";
 import { CLB_LIKE, compareSchedules, REDIS_LIKE, SCHEDULES, summarize, type ScheduleWaits } from "./schedules";
 
@@ -17,11 +19,11 @@ import { CLB_LIKE, compareSchedules, REDIS_LIKE, SCHEDULES, summarize, type Sche
  * the goals say: a missed goal is a result, not a crash.
  */
 
-const FULL = { virtualTasks: 10_000, waits: [50, 200, 500], limitedWaits: 200, maxTaskSeconds: 20, costRuns: 5 };
+const FULL = { virtualTasks: 10_000, waits: [50, 200, 500], limitedWaits: 50, maxTaskSeconds: 20, costRuns: 5, processes: [1, 4, 8, 16], processTaskSeconds: [3, 30] };
 // Under a minute: fewer and shorter tasks.
-const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskSeconds: 5, costRuns: 3 };
-/** Below the default budget, as if other clients used part of the account's 20/s. */
-const LOWERED_RATE_LIMIT = 8;
+const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskSeconds: 5, costRuns: 3, processes: [1, 4], processTaskSeconds: [2, 6] };
+/** Far below the default budget, as if other clients used most of the account's 20/s. */
+const LOWERED_RATE_LIMIT = 5;
 const SEED = 20_240_601;
 
 const ROOT = path.resolve(__dirname, "..");
@@ -32,6 +34,10 @@ async function main(): Promise<void> {
   const config = quick ? QUICK : FULL;
   checkBuild();
   const started = performance.now();
+  if (process.argv.includes("--processes")) {
+    for (const goal of await severalProcesses(config)) log(`${goal.pass ? "PASS" : "FAIL"}  ${goal.goal}: ${goal.measured} (target ${goal.target})`);
+    return;
+  }
 
   log(`(a) ${SCHEDULES.length} schedules x ${config.virtualTasks} tasks per profile, on virtual time`);
   const clbWaits = await compareSchedules(CLB_LIKE, config.virtualTasks, SEED);
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
   }
   log(`(c) cost of the resource, ${config.costRuns} runs`);
   const resourceCost = await measureResourceCost(config.costRuns, budget);
+  const processGoals = await severalProcesses(config);
 
   const clb = clbWaits.map(summarize);
   const redis = redisWaits.map(summarize);
@@ -65,12 +72,58 @@ async function main(): Promise<void> {
     ],
     concurrent: runs.map(({ perSecond: _perSecond, ...run }) => run),
     resourceCost,
-    goals: evaluateGoals({ clb: clb[0], redis: redis[0], runs: runs.slice(0, config.waits.length), limited }),
+    goals: [...evaluateGoals({ clb: clb[0], redis: redis[0], runs: runs.slice(0, config.waits.length), limited }), ...processGoals],
   };
 
   writeResults(results, { clbWaits, redisWaits, largest, limited });
   log(`results in ${path.relative(process.cwd(), RESULTS)}/latest.md (${results.durationSeconds.toFixed(0)} s)`);
   for (const goal of results.goals) log(`${goal.pass ? "PASS" : "FAIL"}  ${goal.goal}: ${goal.measured} (target ${goal.target})`);
+}
+
+/**
+ * (d) K processes on one account next to a neighbour, first sharing each budget as processes of
+ * one machine do, then each adapting alone as processes on separate machines do. Writes
+ * processes.{md,json} and the charts; returns the goals (judged on the first).
+ */
+async function severalProcesses(config: typeof FULL): Promise<ReturnType<typeof processesGoals>> {
+  const runs: ProcessesRun[] = [];
+  const [minTaskSeconds, maxTaskSeconds] = config.processTaskSeconds;
+  for (const coordinated of [true, false]) {
+    for (const processes of config.processes) {
+      log(`(d) ${processes} processes x 30 waits, neighbour at 2/s, emulator limit ${DEFAULT_RATE_LIMIT}/s${coordinated ? "" : ", each adapting alone"}`);
+      const run = await runProcesses({
+        processes,
+        waitsPerProcess: 30,
+        rateLimit: DEFAULT_RATE_LIMIT,
+        budget: DEFAULT_REQUESTS_PER_SECOND,
+        minTaskSeconds,
+        maxTaskSeconds,
+        neighbourPerSecond: 2,
+        coordinated,
+        seed: SEED + 200 + processes,
+      });
+      log(
+        `    ours throttled ${run.ourThrottled}/${run.ourCalls}, neighbour ${run.neighbourThrottled}/${run.neighbourCalls}, ` +
+          `max ${run.maxPerSecond}/s, p95 ${run.p95LatencySeconds.toFixed(1)} s, makespan ${run.makespanSeconds.toFixed(1)} s`,
+      );
+      runs.push(run);
+    }
+  }
+  const goals = processesGoals(runs.filter((run) => run.coordinated));
+  const chart = (coordinated: boolean, title: string) =>
+    aggregateRateChart(
+      title,
+      runs.filter((run) => run.coordinated === coordinated).map((run) => ({ label: `K = ${run.processes}`, perSecond: run.perSecond })),
+      DEFAULT_RATE_LIMIT,
+    );
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path.join(RESULTS, "processes.md"), `${renderProcesses(runs, goals)}
+`);
+  writeFileSync(path.join(RESULTS, "processes.json"), `${JSON.stringify(runs.map(({ perSecond: _perSecond, ...run }) => run), null, 2)}
+`);
+  writeFileSync(path.join(RESULTS, PROCESSES_CHARTS.coordinated), chart(true, "K processes on one machine and a neighbour: requests per second"));
+  writeFileSync(path.join(RESULTS, PROCESSES_CHARTS.alone), chart(false, "K processes each adapting alone, and a neighbour"));
+  return goals;
 }
 
 /** latest.md, latest.json and the charts. */

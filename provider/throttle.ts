@@ -33,10 +33,11 @@ export const DEFAULT_REQUESTS_PER_SECOND = 15;
  * One request budget per key (action, endpoint, region, account) for the whole process, shared
  * by every wait. Requests leave evenly spaced, in the order they asked (so no wait starves).
  * The rate is the budget until the API throttles; then it follows a cubic curve, as TCP CUBIC
- * and the AWS SDK's adaptive retry mode do: cut to half of what was being sent, back to that
- * within RECOVERY_MS, slow near it, and faster again only once it has held. Processes that do
- * not know of each other (CI runners on one account) converge on shares that fit the account's
- * limit, because each cuts in proportion to its own rate and probes in proportion to it too.
+ * and the AWS SDK's adaptive retry mode do: cut to half of what was being sent, back to 85 % of
+ * that after RECOVERY_MS (longer for a small share), slow near it, and faster again only once it
+ * has held. Processes that do not know of each other (CI runners on one account) converge on
+ * shares below the account's limit; processes of one machine share the budget through `peers`.
+ * docs/throttle.md has the figures.
  */
 export class Throttle {
   private readonly budgets = new Map<string, Budget>();
@@ -57,8 +58,7 @@ export class Throttle {
     budget.ceiling = requestsPerSecond;
     const { release, epoch } = await budget.acquire(signal);
     try {
-      const result = await call();
-      return result;
+      return await call();
     } catch (error) {
       if (this.options.isThrottled(error)) budget.onThrottled(epoch);
       throw error;
@@ -125,7 +125,7 @@ const LONG_WINDOW_MS = 10_000;
 const LONG_HOLD_MS = LONG_WINDOW_MS + 25;
 
 class Budget {
-  /** The last grant: the next is one interval (1/rate, at the rate of then) later. */
+  /** The last grant: the next is one interval (1/rate, at the rate of the moment) later. */
   private lastGrant = -Infinity;
   /** After a cut, no call before this. */
   private pausedUntil = -Infinity;
