@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { parseBody } from "./actions";
 import { ApiError, invalidParameterValue, missingParameter } from "./apiError";
 import type { Credential } from "./signature";
 import type { TaskStore } from "./tasks";
@@ -125,7 +126,7 @@ export class Sts {
   /** AssumeRoleWithWebIdentity: the token is the proof, the request is not signed. */
   answerUnsigned(action: string, version: string | undefined, body: Buffer, nowMs: number): object {
     this.checkVersion(action, version);
-    const params = parseParams(body);
+    const params = parseBody(body);
     const { ProviderId, WebIdentityToken, RoleArn } = params;
     if (ProviderId === undefined) throw missingParameter("ProviderId");
     if (WebIdentityToken === undefined) throw missingParameter("WebIdentityToken");
@@ -139,7 +140,7 @@ export class Sts {
   /** Answers an STS action signed by `caller`; returns the `Response` without `RequestId`. */
   answer(action: string, version: string | undefined, body: Buffer, caller: Credential, nowMs: number): object {
     this.checkVersion(action, version);
-    return this.assumeRole(parseParams(body), caller, nowMs);
+    return this.assumeRole(parseBody(body), caller, nowMs);
   }
 
   private checkVersion(action: string, version: string | undefined): void {
@@ -212,19 +213,6 @@ export class Sts {
       Expiration: new Date(expiresAtMs).toISOString().replace(/\.\d{3}Z$/, "Z"),
     };
   }
-}
-
-function parseParams(body: Buffer): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    throw new ApiError("InvalidParameter", "The request body is not valid JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ApiError("InvalidParameter", "The request body must be a JSON object of parameters.");
-  }
-  return parsed as Record<string, unknown>;
 }
 
 function randomToken(length: number): string {
