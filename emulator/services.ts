@@ -528,7 +528,13 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceEntry>> = {
  * instance with its newest task as `LatestOperation*`, and each start action makes itself the
  * latest operation of every instance it names, named by the call's RequestId.
  */
-function latestOperationActions(service: Service, describeParameters: Record<string, Parameter>, starts: Record<string, Record<string, Parameter>>): ActionDefinition[] {
+function latestOperationActions(
+  service: Service,
+  describeParameters: Record<string, Parameter>,
+  starts: Record<string, Record<string, Parameter>>,
+  /** Whether the instance carries `LatestOperationErrorMsg`. */
+  errorMessage = true,
+): ActionDefinition[] {
   const describe = action<Cvm.DescribeInstancesRequest, Pick<Cvm.DescribeInstancesResponse, "TotalCount"> & { InstanceSet: Partial<Cvm.Instance>[] }>({
     name: "DescribeInstances",
     parameters: { InstanceIds: optional(nonEmptyStringArray), Offset: optional(integer), Limit: optional(positiveInteger), ...describeParameters } as Record<keyof Cvm.DescribeInstancesRequest, Parameter>,
@@ -543,7 +549,7 @@ function latestOperationActions(service: Service, describeParameters: Record<str
           LatestOperation: latest.taskType ?? "",
           LatestOperationState: context.status(latest) as string,
           LatestOperationRequestId: String(latest.taskId),
-          LatestOperationErrorMsg: context.failure(latest) ?? "",
+          ...(errorMessage ? { LatestOperationErrorMsg: context.failure(latest) ?? "" } : {}),
         };
       });
       return { TotalCount: InstanceSet.length, InstanceSet };
