@@ -32,7 +32,7 @@ import {
 import { randomResourceId, type IdKind, type ServiceTask, type ServiceTaskSpec, type StatusValue, type Task, type TaskPhase, type TaskStore } from "./tasks";
 
 /** Every service the emulator serves, by the name the waiter's `service` input gives it. */
-export const SERVICE_NAMES = ["clb", "redis", "keewidb", "cdb", "mongodb", "postgres", "sqlserver", "mariadb", "dcdb", "cynosdb", "vpc", "gaap", "ckafka", "eip", "cvm"] as const;
+export const SERVICE_NAMES = ["clb", "redis", "keewidb", "cdb", "mongodb", "postgres", "sqlserver", "mariadb", "dcdb", "cynosdb", "vpc", "gaap", "ckafka", "eip", "cvm", "lighthouse"] as const;
 export type Service = (typeof SERVICE_NAMES)[number];
 
 export interface ActionContext {
@@ -520,6 +520,16 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceEntry>> = {
     statuses: { preparing: "OPERATING", running: "OPERATING", succeeded: "SUCCESS", failed: "FAILED", error: "FAILED" },
     notFound: "InvalidInstanceId.NotFound",
     actions: latestOperationActions("cvm", { Filters: optional(ignored) }, { StartInstances: {}, RebootInstances: { ForceReboot: optional(boolean), StopType: optional(anyString) } }),
+  },
+
+  lighthouse: {
+    product: "lighthouse",
+    version: "2020-03-24",
+    regionRequired: true,
+    ids: "uuid",
+    statuses: { preparing: "OPERATING", running: "OPERATING", succeeded: "SUCCESS", failed: "FAILED", error: "FAILED" },
+    notFound: "InvalidInstanceId.NotFound",
+    actions: latestOperationActions("lighthouse", { Filters: optional(ignored), OrderField: optional(anyString), Order: optional(anyString) }, { StartInstances: {}, RebootInstances: {} }, false),
   },
 };
 

@@ -34,10 +34,18 @@ const CONTRACT: Record<Exclude<Service, "custom">, { param: string; type: "strin
       return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
     },
   },
+  lighthouse: {
+    param: "InstanceIds",
+    type: "string",
+    success: (r) => {
+      const instance = entry(r.InstanceSet, "InstanceId", "lhins-0a1b2c3d");
+      return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
+    },
+  },
 };
 const CVM_REQUEST = "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d";
 /** Instance products (CVM): the instance whose latest operation the task is. */
-const INSTANCES: Partial<Record<keyof typeof CONTRACT, string>> = { cvm: "ins-0a1b2c3d" };
+const INSTANCES: Partial<Record<keyof typeof CONTRACT, string>> = { cvm: "ins-0a1b2c3d", lighthouse: "lhins-0a1b2c3d" };
 const instanceInputs = (service: keyof typeof CONTRACT) => (INSTANCES[service] ? { instanceId: INSTANCES[service] } : {});
 const BUILT_IN = Object.keys(CONTRACT) as (keyof typeof CONTRACT)[];
 
