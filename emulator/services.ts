@@ -32,7 +32,7 @@ import {
 import { randomResourceId, type IdKind, type ServiceTask, type ServiceTaskSpec, type StatusValue, type Task, type TaskPhase, type TaskStore } from "./tasks";
 
 /** Every service the emulator serves, by the name the waiter's `service` input gives it. */
-export const SERVICE_NAMES = ["clb", "redis", "keewidb", "cdb", "mongodb", "postgres", "sqlserver", "mariadb", "dcdb", "cynosdb", "vpc", "gaap", "ckafka", "eip", "cvm"] as const;
+export const SERVICE_NAMES = ["clb", "redis", "keewidb", "cdb", "mongodb", "postgres", "sqlserver", "mariadb", "dcdb", "cynosdb", "vpc", "gaap", "ckafka", "eip", "cvm", "lighthouse"] as const;
 export type Service = (typeof SERVICE_NAMES)[number];
 
 export interface ActionContext {
@@ -521,6 +521,16 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceEntry>> = {
     notFound: "InvalidInstanceId.NotFound",
     actions: latestOperationActions("cvm", { Filters: optional(ignored) }, { StartInstances: {}, RebootInstances: { ForceReboot: optional(boolean), StopType: optional(anyString) } }),
   },
+
+  lighthouse: {
+    product: "lighthouse",
+    version: "2020-03-24",
+    regionRequired: true,
+    ids: "uuid",
+    statuses: { preparing: "OPERATING", running: "OPERATING", succeeded: "SUCCESS", failed: "FAILED", error: "FAILED" },
+    notFound: "InvalidInstanceId.NotFound",
+    actions: latestOperationActions("lighthouse", { Filters: optional(ignored), OrderField: optional(anyString), Order: optional(anyString) }, { StartInstances: {}, RebootInstances: {} }, false),
+  },
 };
 
 /**
@@ -528,7 +538,13 @@ export const SERVICE_TABLE: Readonly<Record<Service, ServiceEntry>> = {
  * instance with its newest task as `LatestOperation*`, and each start action makes itself the
  * latest operation of every instance it names, named by the call's RequestId.
  */
-function latestOperationActions(service: Service, describeParameters: Record<string, Parameter>, starts: Record<string, Record<string, Parameter>>): ActionDefinition[] {
+function latestOperationActions(
+  service: Service,
+  describeParameters: Record<string, Parameter>,
+  starts: Record<string, Record<string, Parameter>>,
+  /** Whether the instance carries `LatestOperationErrorMsg`. */
+  errorMessage = true,
+): ActionDefinition[] {
   const describe = action<Cvm.DescribeInstancesRequest, Pick<Cvm.DescribeInstancesResponse, "TotalCount"> & { InstanceSet: Partial<Cvm.Instance>[] }>({
     name: "DescribeInstances",
     parameters: { InstanceIds: optional(nonEmptyStringArray), Offset: optional(integer), Limit: optional(positiveInteger), ...describeParameters } as Record<keyof Cvm.DescribeInstancesRequest, Parameter>,
@@ -543,7 +559,7 @@ function latestOperationActions(service: Service, describeParameters: Record<str
           LatestOperation: latest.taskType ?? "",
           LatestOperationState: context.status(latest) as string,
           LatestOperationRequestId: String(latest.taskId),
-          LatestOperationErrorMsg: context.failure(latest) ?? "",
+          ...(errorMessage ? { LatestOperationErrorMsg: context.failure(latest) ?? "" } : {}),
         };
       });
       return { TotalCount: InstanceSet.length, InstanceSet };

@@ -34,8 +34,19 @@ const CONTRACT: Record<Exclude<Service, "custom">, { param: string; type: "strin
       return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
     },
   },
+  lighthouse: {
+    param: "InstanceIds",
+    type: "string",
+    success: (r) => {
+      const instance = entry(r.InstanceSet, "InstanceId", "lhins-0a1b2c3d");
+      return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
+    },
+  },
 };
 const CVM_REQUEST = "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d";
+/** Instance products (CVM): the instance whose latest operation the task is. */
+const INSTANCES: Partial<Record<keyof typeof CONTRACT, string>> = { cvm: "ins-0a1b2c3d", lighthouse: "lhins-0a1b2c3d" };
+const instanceInputs = (service: keyof typeof CONTRACT) => (INSTANCES[service] ? { instanceId: INSTANCES[service] } : {});
 const BUILT_IN = Object.keys(CONTRACT) as (keyof typeof CONTRACT)[];
 
 function entry(list: unknown, key: string, id: unknown): Record<string, unknown> | undefined {
@@ -74,7 +85,7 @@ describe("parseTaskInputs over arbitrary inputs", () => {
   test("a task id it accepts is sent as the API expects it: the right parameter, the right JSON type, the same value", () => {
     fc.assert(
       fc.property(fc.constantFrom(...BUILT_IN), value, (service, taskId) => {
-        const raw = { service, taskId, region: "ap-guangzhou", ...(service === "cvm" ? { instanceId: "ins-0a1b2c3d" } : {}) };
+        const raw = { service, taskId, region: "ap-guangzhou", ...instanceInputs(service) };
         const { spec, failures } = parseTaskInputs(raw);
         if (!spec) {
           expect(failures.length).toBeGreaterThan(0);
@@ -82,8 +93,8 @@ describe("parseTaskInputs over arbitrary inputs", () => {
         }
         const { param, type } = CONTRACT[service];
         const sent = spec.query.request.params[param];
-        if (service === "cvm") {
-          expect(sent).toEqual(["ins-0a1b2c3d"]);
+        if (INSTANCES[service]) {
+          expect(sent).toEqual([INSTANCES[service]]);
           return;
         }
         expect(typeof sent).toBe(type);
@@ -98,7 +109,7 @@ describe("parseTaskInputs over arbitrary inputs", () => {
     fc.assert(
       fc.property(fc.constantFrom(...BUILT_IN), fc.integer({ min: 1 }), requestId, fc.boolean(), (service, n, uuid, asString) => {
         const taskId = CONTRACT[service].type === "number" ? (asString ? String(n) : n) : uuid;
-        const raw = { service, taskId, region: "ap-guangzhou", ...(service === "cvm" ? { instanceId: "ins-0a1b2c3d" } : {}) };
+        const raw = { service, taskId, region: "ap-guangzhou", ...instanceInputs(service) };
         expect(parseTaskInputs(raw).failures).toEqual([]);
       }),
       { numRuns: 2000 },
@@ -131,8 +142,8 @@ describe("reading arbitrary answers", () => {
     const id = 4242;
     fc.assert(
       fc.property(fc.constantFrom(...BUILT_IN), answer(id), fc.dictionary(fc.string(), fc.anything()), (service, response, extra) => {
-        const taskId = CONTRACT[service].type === "number" ? id : service === "cvm" ? CVM_REQUEST : "task-1";
-        const { spec } = parseTaskInputs({ service, taskId, region: "ap-guangzhou", ...(service === "cvm" ? { instanceId: "ins-0a1b2c3d" } : {}) });
+        const taskId = CONTRACT[service].type === "number" ? id : INSTANCES[service] ? CVM_REQUEST : "task-1";
+        const { spec } = parseTaskInputs({ service, taskId, region: "ap-guangzhou", ...instanceInputs(service) });
         const full = { ...extra, ...response };
         let state: string;
         try {

@@ -9,6 +9,7 @@ import { dcdb, type DcdbTask } from "./dcdb";
 import { eip, type EipTask } from "./eip";
 import { gaap, type GaapTask } from "./gaap";
 import { keewidb, type KeewidbTask } from "./keewidb";
+import { lighthouse, type LighthouseTask } from "./lighthouse";
 import { mariadb, type MariadbTask } from "./mariadb";
 import { mongodb, type MongodbTask } from "./mongodb";
 import { postgres, type PostgresTask } from "./postgres";
@@ -36,6 +37,7 @@ export const catalogue = {
   ckafka,
   eip,
   cvm,
+  lighthouse,
   custom,
 } satisfies Record<string, ServiceAdapter<{ service: string }>>;
 
@@ -58,6 +60,7 @@ export type ServiceTask =
   | CkafkaTask
   | EipTask
   | CvmTask
+  | LighthouseTask
   | CustomTask;
 
 export const SERVICES = Object.keys(catalogue) as Service[];

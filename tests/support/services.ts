@@ -73,6 +73,18 @@ export const CONTRACTS: Record<BuiltIn, Contract> = {
     instance: "ins-0a1b2c3d",
     unknown: (id) => ({ TotalCount: 1, InstanceSet: [{ InstanceId: "ins-0a1b2c3d", LatestOperationState: "PAUSED", LatestOperationRequestId: id }] }),
   },
+  lighthouse: {
+    product: "lighthouse",
+    version: "2020-03-24",
+    action: "DescribeInstances",
+    param: "InstanceIds",
+    type: "string",
+    success: "SUCCESS",
+    failure: "FAILED",
+    hasMessage: false,
+    instance: "lhins-0a1b2c3d",
+    unknown: (id) => ({ TotalCount: 1, InstanceSet: [{ InstanceId: "lhins-0a1b2c3d", LatestOperationState: "PAUSED", LatestOperationRequestId: id }] }),
+  },
 };
 
 export const BUILT_INS = Object.keys(CONTRACTS) as BuiltIn[];

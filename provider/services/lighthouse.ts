@@ -1,0 +1,21 @@
+import { declareService } from "./adapter";
+import { latestOperation, type Operation } from "./cvm";
+
+/** A Lighthouse wait: the RequestId of StartInstances, StopInstances, RebootInstances, ResetInstance, ... on one instance. */
+export interface LighthouseTask {
+  service: "lighthouse";
+  taskId: string;
+  instanceId: string;
+}
+
+/** As CVM: the task is the instance's latest operation; Lighthouse gives no failure message. */
+export const lighthouse = declareService<LighthouseTask, Operation>({
+  service: "lighthouse",
+  title: "Lighthouse",
+  product: "lighthouse",
+  version: "2020-03-24",
+  action: "DescribeInstances",
+  regionRequired: true,
+  rateLimit: 20,
+  ...latestOperation("lhins", "Lighthouse"),
+});
