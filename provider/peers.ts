@@ -9,6 +9,8 @@ export const COORDINATION_ENV = "TENCENTCLOUD_TASK_COORDINATION";
 
 /** An entry not rewritten for this long belongs to a process that stopped calling (or died). */
 const STALE_MS = 2000;
+/** How long a process that joined a budget keeps to what the others leave free. */
+const NEWCOMER_MS = 1000;
 /** Entries of dead processes are removed after this long. */
 const REMOVE_MS = 60_000;
 
@@ -23,21 +25,18 @@ interface Entry {
  * Processes of one machine (a CI runner deploying stacks in parallel) share each budget through
  * a directory of the user's own in the temp directory: one small file per process and budget
  * with what it wants (calls waiting or in flight) and the rate it uses, rewritten while it calls.
- * Each process takes the part of the budget in proportion to its demand, and never more than
- * the others leave free, so a newcomer does not add its share on top of theirs for the moment
- * before they hear of it. The files carry no credential: a budget is named by a hash of its key.
+ * Each process takes the part of the budget in proportion to its demand; in its first second,
+ * never more than the others leave free, so that a newcomer does not add its share on top of
+ * theirs for the moment before they hear of it. The files carry no credential: a budget is named by a hash of its key.
  * Any file-system error leaves the process on its own adaptation, never fails a wait.
  */
 export class MachinePeers implements Peers {
   private readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  private readonly joined = new Set<string>();
+  /** When this process joined each budget (wall clock). */
+  private readonly joined = new Map<string, number>();
   private broken = false;
 
-  constructor(private readonly dir: string) {
-    process.once("exit", () => {
-      for (const key of this.joined) this.remove(key);
-    });
-  }
+  constructor(private readonly dir: string) {}
 
   allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number {
     if (this.broken) return ceiling;
@@ -47,7 +46,8 @@ export class MachinePeers implements Peers {
         mkdirSync(folder, { recursive: true, mode: 0o700 });
         // Another user's directory could starve us with made-up demand: coordinate only in our own.
         if (typeof process.getuid === "function" && lstatSync(this.dir).uid !== process.getuid()) throw new Error("not our directory");
-        this.joined.add(key);
+        this.joined.set(key, Date.now());
+        joinedPeers.add(this);
       }
       const now = Date.now();
       const own: Entry = { demand: Math.max(1, mine.demand), rate: mine.rate, at: now };
@@ -66,7 +66,10 @@ export class MachinePeers implements Peers {
         othersRate += entry.rate;
       }
       const share = (ceiling * own.demand) / demand;
-      return Math.max(0, Math.min(share, ceiling - othersRate));
+      // A newcomer also keeps within what the others leave free until they have heard of it
+      // (they look every 250 ms); after that, shares alone add up to the budget.
+      const newcomer = now - (this.joined.get(key) ?? now) < NEWCOMER_MS;
+      return Math.max(0, newcomer ? Math.min(share, ceiling - othersRate) : share);
     } catch {
       this.broken = true;
       return ceiling;
@@ -75,6 +78,12 @@ export class MachinePeers implements Peers {
 
   leave(key: string): void {
     if (this.joined.delete(key)) this.remove(key);
+    if (this.joined.size === 0) joinedPeers.delete(this);
+  }
+
+  /** Removes this process's files, as it exits. */
+  leaveAll(): void {
+    for (const key of [...this.joined.keys()]) this.leave(key);
   }
 
   private folder(key: string): string {
@@ -85,6 +94,12 @@ export class MachinePeers implements Peers {
     tryUnlink(path.join(this.folder(key), `${this.id}.json`));
   }
 }
+
+/** One exit hook for every instance that has files to remove (Node warns past ten listeners). */
+const joinedPeers = new Set<MachinePeers>();
+process.once("exit", () => {
+  for (const peers of [...joinedPeers]) peers.leaveAll();
+});
 
 function readEntry(file: string): Entry | undefined {
   try {

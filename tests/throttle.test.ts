@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { RateLimiter } from "../emulator/rateLimit";
@@ -296,6 +296,39 @@ describe("several processes on one account, on virtual time", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("MachinePeers", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), "peers-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("parts in proportion to demand; a newcomer keeps to what the others leave free at first", () => {
+    const [a, b] = [new MachinePeers(dir), new MachinePeers(dir)];
+    expect(a.allowance("k", { demand: 30, rate: 15 }, 15)).toBe(15);
+    // b arrives while a still sends 15/s: nothing free yet, whatever its demand.
+    expect(b.allowance("k", { demand: 10, rate: 0.1 }, 15)).toBe(0);
+    // a hears of b and keeps 3/4 of the budget, in proportion to its demand.
+    expect(a.allowance("k", { demand: 30, rate: 15 }, 15)).toBeCloseTo(11.25);
+    expect(a.allowance("k", { demand: 30, rate: 11.25 }, 15)).toBeCloseTo(11.25);
+    // Now b has room for its part.
+    expect(b.allowance("k", { demand: 10, rate: 0.1 }, 15)).toBeCloseTo(3.75);
+    // Separate budgets do not mix, and the files name no key.
+    expect(a.allowance("other", { demand: 1, rate: 15 }, 15)).toBe(15);
+    expect(readdirSync(dir).every((name) => /^[0-9a-f]{32}$/.test(name))).toBe(true);
+  });
+
+  test("an entry of a process that stopped, or a corrupt one, takes no part; leaving gives the part back", () => {
+    const [a, b] = [new MachinePeers(dir), new MachinePeers(dir)];
+    a.allowance("k", { demand: 1, rate: 1 }, 15);
+    const [folder] = readdirSync(dir);
+    writeFileSync(path.join(dir, folder, "1-dead.json"), JSON.stringify({ demand: 100, rate: 15, at: Date.now() - 5000 }));
+    writeFileSync(path.join(dir, folder, "2-corrupt.json"), "{ not json");
+    writeFileSync(path.join(dir, folder, "3-negative.json"), JSON.stringify({ demand: -1e9, rate: -5, at: Date.now() }));
+    expect(b.allowance("k", { demand: 1, rate: 1 }, 15)).toBeCloseTo(7.5);
+    a.leave("k");
+    expect(b.allowance("k", { demand: 1, rate: 7.5 }, 15)).toBe(15);
   });
 });
 
