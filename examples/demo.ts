@@ -46,29 +46,15 @@ async function main(): Promise<void> {
   };
 
   try {
-    say("\n== pulumi up: examples/clb-listener (two listeners on one load balancer; the second waits for the first)");
-    await runProgram(programModule(path.join(__dirname, "clb-listener")), {
-      project: "clb-listener",
-      config: { "tencentcloud:region": REGION, "clb-listener:loadBalancerId": "lb-demo0001", "clb-listener:endpoint": emulator.url },
-      host,
-      onResource: show,
-    });
-
-    say("\n== pulumi up: examples/redis-params (two parameter changes on one instance)");
-    await runProgram(programModule(path.join(__dirname, "redis-params")), {
-      project: "redis-params",
-      config: { "redis-params:instanceId": "crs-demo0001", "redis-params:endpoint": emulator.url },
-      host,
-      onResource: show,
-    });
-
-    say("\n== pulumi up: examples/mysql-params (two MySQL parameter changes, waited on with service cdb)");
-    await runProgram(programModule(path.join(__dirname, "mysql-params")), {
-      project: "mysql-params",
-      config: { "tencentcloud:region": REGION, "mysql-params:instanceId": "cdb-demo0001", "mysql-params:endpoint": emulator.url },
-      host,
-      onResource: show,
-    });
+    const examples: { project: string; about: string; config: Record<string, string> }[] = [
+      { project: "clb-listener", about: "two listeners on one load balancer; the second waits for the first", config: { "tencentcloud:region": REGION, "clb-listener:loadBalancerId": "lb-demo0001" } },
+      { project: "redis-params", about: "two parameter changes on one instance", config: { "redis-params:instanceId": "crs-demo0001" } },
+      { project: "mysql-params", about: "two MySQL parameter changes, waited on with service cdb", config: { "tencentcloud:region": REGION, "mysql-params:instanceId": "cdb-demo0001" } },
+    ];
+    for (const { project, about, config } of examples) {
+      say(`\n== pulumi up: examples/${project} (${about})`);
+      await runProgram(programModule(path.join(__dirname, project)), { project, config: { ...config, [`${project}:endpoint`]: emulator.url }, host, onResource: show });
+    }
 
     say("\n== pulumi up: a wait on a CLB task that fails");
     const { taskId } = await emulator.createTask({
