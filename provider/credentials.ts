@@ -62,6 +62,11 @@ export interface Identity {
   current(signal: AbortSignal): Promise<Credential>;
   /** The API answered AuthFailure.TokenFailure: whether fresh temporary credentials may fix it (then the call is retried once). */
   renewAfterTokenFailure?(): boolean;
+  /**
+   * Who the API counts requests of, when the SecretId does not say it for long: an assumed role
+   * (its temporary SecretId changes at every renewal, the role's account and budget do not).
+   */
+  account?: string;
 }
 
 /** A source that fails this many times in a row is reported as a credential error. */
@@ -170,11 +175,7 @@ function chooseRole(settings: CredentialSettings, env: NodeJS.ProcessEnv, profil
   // With a web identity token, the env's role is the web identity's (the last link of the chain), not one to assume on top.
   const webIdentity = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim() || env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
   if (arn && sessionName && !webIdentity) {
-    const duration = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim();
-    const sessionDuration = duration ? Number(duration) : DEFAULT_SESSION_DURATION;
-    if (!Number.isInteger(sessionDuration) || sessionDuration < 1 || sessionDuration > 43200) {
-      throw new CredentialProblem("InvalidCredentials", "env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION: expected whole seconds up to 43200");
-    }
+    const sessionDuration = envSessionDuration(env);
     const externalId = env.TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID?.trim() || undefined;
     return { roleArn: arn, sessionName, sessionDuration, externalId, origin: "env TENCENTCLOUD_ASSUME_ROLE_ARN" };
   }
@@ -293,7 +294,7 @@ function webIdentityRole(env: NodeJS.ProcessEnv, endpoint: Endpoint, options: Lo
   const role: RoleRequest = {
     roleArn,
     sessionName: env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim() || DEFAULT_SESSION_NAME,
-    sessionDuration: Number(env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim()) || DEFAULT_SESSION_DURATION,
+    sessionDuration: envSessionDuration(env),
     origin: setting,
   };
   options.register(given);
@@ -334,7 +335,7 @@ async function temporaryIdentity(
       temporary = await sessions.get(key, () => options.clock.now(), signal, fetch);
     } catch (error) {
       if (signal.aborted || error instanceof CredentialProblem) throw error;
-      throw new CredentialRefreshError(`renewing the temporary credentials of role ${role.roleArn} failed for now (${describeFailure(error)}: ${(error as Error).message.slice(0, 200)}); retrying`);
+      throw new CredentialRefreshError(`renewing the temporary credentials of role ${role.roleArn} failed for now (${describeFailure(error)}); retrying`);
     }
     const credential = checkCredential(temporary.credential, `STS for role ${role.roleArn}`);
     options.register(credential.secretKey, credential.token);
@@ -361,6 +362,7 @@ async function temporaryIdentity(
   return {
     origin,
     current,
+    account: `role ${role.roleArn}`,
     renewAfterTokenFailure: () => {
       // Once: temporary credentials just renewed after a token failure that fail again are final.
       if (!lastKey || (renewedToken !== undefined && renewedToken === lastToken)) return false;
@@ -414,6 +416,16 @@ export function credentialFingerprint(credential: Credential): string {
 }
 
 /** The secret values a settings object already holds, so that inputs echoed in errors can be scrubbed of them. */
+/** env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION, for either kind of role: whole seconds up to 43200, default DEFAULT_SESSION_DURATION. */
+function envSessionDuration(env: NodeJS.ProcessEnv): number {
+  const duration = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim();
+  const seconds = duration ? Number(duration) : DEFAULT_SESSION_DURATION;
+  if (!/^\d+$/.test(duration ?? "0") || !Number.isInteger(seconds) || seconds < 1 || seconds > 43200) {
+    throw new CredentialProblem("InvalidCredentials", "env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION: expected whole seconds up to 43200");
+  }
+  return seconds;
+}
+
 export function knownSecrets(settings: CredentialSettings): string[] {
   const env = settings.env ?? process.env;
   let fromExplicit: unknown[] = [];
@@ -430,6 +442,7 @@ export function knownSecrets(settings: CredentialSettings): string[] {
     env.TENCENTCLOUD_SECRET_KEY,
     env.TENCENTCLOUD_SESSION_TOKEN,
     env.TENCENTCLOUD_SECURITY_TOKEN,
+    env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN,
   ].filter((s): s is string => typeof s === "string");
 }
 
@@ -437,17 +450,6 @@ export function knownSecrets(settings: CredentialSettings): string[] {
 export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env, folder?: string): string | undefined {
   return readProfileRegion(tccliProfile(profile || env.TENCENTCLOUD_PROFILE, folder || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined, env));
 }
-
-/** Stack config keys of the official provider that this package reads. */
-export const STACK_CREDENTIAL_KEYS = [
-  "tencentcloud:secretId",
-  "tencentcloud:secretKey",
-  "tencentcloud:securityToken",
-  "tencentcloud:profile",
-  "tencentcloud:sharedCredentialsDir",
-  "tencentcloud:assumeRole",
-  "tencentcloud:camRoleName",
-] as const;
 
 /**
  * The credential settings of stack config, parsed once when the provider is configured. A

@@ -130,13 +130,14 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
     const stopped = callbackFailed();
     if (stopped) throw stopped;
 
-    const budgetKey = (secretId: string) => [query.request.action, query.request.version, spec.endpoint.host, secretId].join("|");
+    const budgetKey = (account: string) => [query.request.action, query.request.version, spec.endpoint.host, account].join("|");
     const requestsPerSecond = budgetFor(runtime, query.rateLimit);
     const wait = {};
     const call = async (signal: AbortSignal): Promise<TaskObservation> => {
       const credential = await identity.current(signal);
       secrets.add(credential.secretKey, credential.token);
-      const budget = { key: budgetKey(credential.secretId as string), requestsPerSecond };
+      // One budget per account: a role's temporary SecretId changes at every renewal, its budget does not.
+      const budget = { key: budgetKey(identity.account ?? (credential.secretId as string)), requestsPerSecond };
       // Waits share an answer only when they would have sent the same request with the same credential.
       const shareKey = [budget.key, credentialFingerprint(credential), query.id, JSON.stringify(query.request.params)].join("|");
       const observation = await runtime.sharedCalls.run(shareKey, wait, signal, (shared) =>

@@ -48,7 +48,9 @@ async function main(): Promise<number> {
 
 async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> {
   const controller = new AbortController();
-  const waits = tasks.map(newWait);
+  const secrets = new Secrets();
+  secrets.add(...knownSecrets({ env: process.env }));
+  const waits = tasks.map((task) => newWait(task, secrets));
   const display: Display | undefined = quiet ? undefined : StatusBoard.fits(stderr, waits.length) ? new StatusBoard(stderr, waits) : new ProgressLog(stderr);
 
   let interruptedBy: number | undefined;
@@ -87,7 +89,7 @@ async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> 
     const line = failureLine(outcome);
     if (line) stderr.write(`${line}\n`);
   }
-  if (json) stdout.write(`${printableJson(outcomes.map((outcome, i) => jsonEntry(tasks[i], outcome)), 2)}\n`);
+  if (json) stdout.write(`${printableJson(outcomes.map((outcome, i) => jsonEntry(waits[i], outcome)), 2)}\n`);
   return Math.max(...outcomes.map(exitCode));
 }
 

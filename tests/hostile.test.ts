@@ -10,7 +10,7 @@ import { DEFAULT_CREDENTIAL, startEmulator, type RunningEmulator } from "../emul
 import { taskCompletionProvider as provider } from "../provider/dynamicProvider";
 import { TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskError, TaskFailedError, TaskInputError, TaskTimeoutError } from "../provider/errors";
 import { formatProgress, type ProgressEvent } from "../provider/progress";
-import { waitForTask, type WaitOptions } from "../provider/wait";
+import { parseWaitOptions, runWait, waitForTask, type WaitOptions } from "../provider/wait";
 import { TaskCompletion } from "../sdk";
 import { runProgram } from "./harness/program";
 import { ProviderHost } from "./harness/providerHost";
@@ -729,5 +729,32 @@ describe("transport failures are told apart", () => {
     expect(code).toBe(3);
     expect(stderr).toContain("HTTPS_PROXY");
     expectNoSecrets({ stderr }, fragmentsOf(secretKey));
+  });
+});
+
+describe("review findings", () => {
+  test("STS quoting the base token in a refusal: no part of the token in the credential error", async () => {
+    server.script(answer({ Error: { Code: "InvalidParameter", Message: `${"m".repeat(270)} token ${token}` } }));
+    const options = { service: "clb", taskId, region, endpoint: other.url, credentials: { ...credentials, token }, assumeRole: { roleArn: "qcs::cam::uin/200000000002:roleName/deployer" } };
+    const { spec, run } = parseWaitOptions(options as WaitOptions, { TENCENTCLOUD_STS_ENDPOINT: server.url });
+    const error = await runWait(spec, run, freshRuntime()).catch((e) => e);
+    expect(error).toMatchObject({ code: "AssumeRoleFailed" });
+    expect(other.requests).toHaveLength(0);
+    expectNoSecrets(surfacesOf(error), fragmentsOf(token));
+  });
+
+  test("the command's JSON for a task that ended in an error never echoes a key pasted as its id", async () => {
+    server.script(answer({ Error: { Code: "InvalidParameter", Message: "unknown task" } }));
+    const { code, stdout, stderr } = await command(["clb", secretKey, "--region", region, "--endpoint", server.url, "--json"]);
+    expect(code).toBe(3);
+    expect(JSON.parse(stdout)[0]).toMatchObject({ status: "error", code: "InvalidParameter" });
+    expectNoSecrets({ stdout, stderr }, fragmentsOf(secretKey));
+  });
+
+  test("a CVM instance that reports no operation yet (LatestOperationState null) is pending, not an unexpected answer", async () => {
+    const instance = (state: string | null, request: string | null) => answer({ TotalCount: 1, InstanceSet: [{ InstanceId: "ins-0a1b2c3d", LatestOperationState: state, LatestOperationRequestId: request }] });
+    server.script(instance(null, null), instance("SUCCESS", taskId));
+    const result = await wait({ service: "cvm", instanceId: "ins-0a1b2c3d" } as Partial<WaitOptions>);
+    expect(result).toMatchObject({ status: "succeeded", attempts: 2 });
   });
 });

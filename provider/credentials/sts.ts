@@ -3,7 +3,6 @@ import type { AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityRe
 import { ApiAnswerError, classifyCallError, CredentialProblem } from "../callFailures";
 import { raceSignal, type Clock } from "../clock";
 import { defaultEndpoint, endpointUrl, parseEndpoint, type Endpoint } from "../endpoint";
-import { cut } from "../text";
 import { callApi } from "../transport";
 
 /**
@@ -98,7 +97,8 @@ async function askSts(action: string, params: Record<string, unknown>, base: Cre
   } catch (error) {
     const failure = classifyCallError(error);
     if (failure.retry) throw error;
-    const sts = error instanceof ApiAnswerError ? `STS answered ${error.code}${error.apiMessage ? `: ${cut(error.apiMessage, 300)}` : ""}` : cut(failure.reason, 300);
+    // Whole: the wait scrubs the message of every secret (the base token STS may quote) before it cuts it.
+    const sts = error instanceof ApiAnswerError ? `STS answered ${error.code}${error.apiMessage ? `: ${error.apiMessage}` : ""}` : failure.reason;
     throw new CredentialProblem("AssumeRoleFailed", `${what} failed: ${sts}`);
   }
   const { Credentials: temporary, ExpiredTime } = answer;

@@ -133,7 +133,7 @@ function jmesPathProblem(value: unknown): string | undefined {
     compile(value);
     return undefined;
   } catch (error) {
-    return `expected a JMESPath expression, got ${show(value)}: ${(error as Error).message.slice(0, 120)}`;
+    return `expected a JMESPath expression, got ${show(value)}: ${(error as Error).message}`;
   }
 }
 

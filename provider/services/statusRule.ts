@@ -58,16 +58,18 @@ export function answerReader(action: string, rule: StatusRule, selector: TaskSel
       throw new UnexpectedAnswerError(`${action} answered no entry for this task (${selector.entry})`, requestId, "TaskNotFound");
     }
     const value = search(status, root);
-    if (!isStatusValue(value)) {
-      const what = value === null ? "nothing" : `a ${Array.isArray(value) ? "list" : "object"}`;
-      throw new UnexpectedAnswerError(`${action} answered ${what} at ${rule.status} (known: ${known})`, requestId);
-    }
-    if (guard) {
+    // Until the guard holds, the status is another operation's, or none yet (CVM documents a null
+    // LatestOperationState before any operation): pending either way.
+    if (guard && (value === null || isStatusValue(value))) {
       const seen = search(guard.path, root);
       if (seen !== guard.equals) {
         const now = isStatusValue(seen) ? `; it reports ${cut(String(seen), 128)}` : "";
-        return { state: "pending", rawStatus: value, waitingFor: `${guard.waitingFor}${now}`, requestId };
+        return { state: "pending", rawStatus: value ?? "none", waitingFor: `${guard.waitingFor}${now}`, requestId };
       }
+    }
+    if (!isStatusValue(value)) {
+      const what = value === null ? "nothing" : `a ${Array.isArray(value) ? "list" : "object"}`;
+      throw new UnexpectedAnswerError(`${action} answered ${what} at ${rule.status} (known: ${known})`, requestId);
     }
     const state = states.find(([, values]) => values.some((v) => same(v, value)))?.[0];
     if (state === undefined) {

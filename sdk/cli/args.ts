@@ -211,7 +211,8 @@ Credentials, as the TencentCloud Terraform and Pulumi providers find them: --pro
 TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (plus TENCENTCLOUD_SESSION_TOKEN or
 TENCENTCLOUD_SECURITY_TOKEN for temporary ones), then the tccli profile (TENCENTCLOUD_PROFILE,
 default "default", in TENCENTCLOUD_SHARED_CREDENTIALS_DIR or ~/.tccli), then the SDK's profile
-file ~/.tencentcloud/credentials, then the CVM role (TENCENTCLOUD_CAM_ROLE_NAME), then TKE OIDC.
+file ~/.tencentcloud/credentials, then the CVM role (TENCENTCLOUD_CAM_ROLE_NAME), then TKE
+OIDC, then a web identity token (TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN or _TOKEN_FILE).
 A role is assumed with them when --role-arn, env TENCENTCLOUD_ASSUME_ROLE_ARN with
 TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME, or the profile's role-arn names one; STS is
 sts.tencentcloudapi.com, sts.<TENCENTCLOUD_DOMAIN>, or TENCENTCLOUD_STS_ENDPOINT.

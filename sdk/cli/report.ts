@@ -1,12 +1,15 @@
 import { TaskApiError, TaskError, TaskFailedError, TaskTimeoutError, formatDuration } from "../../provider/errors";
 import type { TaskSpec } from "../../provider/inputs";
 import { formatProgress, type ProgressEvent } from "../../provider/progress";
-import type { TaskResult } from "../../provider/task";
-import { printable } from "../../provider/text";
+import type { TaskRef, TaskResult } from "../../provider/task";
+import { printable, type Secrets } from "../../provider/text";
 
 /** One task being waited for, as the command tracks it. */
 export interface Wait {
   task: TaskSpec;
+  /** The task's inputs and name as lines show them: scrubbed of the secrets the command knows (an argument can be a pasted key). */
+  ref: TaskRef;
+  label: string;
   /** performance.now() when the wait began. */
   startedAt: number;
   /** The engine's latest progress event for this task. */
@@ -17,9 +20,10 @@ export interface Wait {
 /** How a wait ended: with the task's result (succeeded), or with an error (anything else). */
 export type Outcome = { result: TaskResult } | { error: unknown };
 
-export function newWait(task: TaskSpec): Wait {
-  const { ref, label } = task.query;
-  return { task, startedAt: performance.now(), latest: { kind: "started", task: ref, label, timeoutSeconds: task.timeoutSeconds } };
+export function newWait(task: TaskSpec, secrets: Secrets): Wait {
+  const ref = secrets.scrubDeep(task.query.ref);
+  const label = secrets.scrub(task.query.label);
+  return { task, ref, label, startedAt: performance.now(), latest: { kind: "started", task: ref, label, timeoutSeconds: task.timeoutSeconds } };
 }
 
 const EXIT_SUCCEEDED = 0;
@@ -37,13 +41,15 @@ export function exitCode(outcome: Outcome): number {
 }
 
 /** The task's result, or for a task that did not finish, what is known of it and why. */
-export function jsonEntry(task: TaskSpec, outcome: Outcome): object {
+export function jsonEntry(wait: Wait, outcome: Outcome): object {
   if ("result" in outcome) return outcome.result;
   const { error } = outcome;
   if (error instanceof TaskFailedError) return error.result;
   const known = error instanceof TaskError ? error : undefined;
+  // The error's own fields were scrubbed against every secret the wait used (profile keys too).
+  const ref = known ? { service: known.service, taskId: known.taskId, dealName: known.dealName, instanceId: known.instanceId, region: known.region } : wait.ref;
   return {
-    ...task.query.ref,
+    ...ref,
     status: error instanceof TaskTimeoutError ? "timeout" : "error",
     rawStatus: known?.last?.rawStatus,
     attempts: known?.attempts,
@@ -76,7 +82,7 @@ export function statusLine(wait: Wait, now: number): string {
     const { error } = outcome;
     const how = error instanceof TaskTimeoutError ? "timed out" : `stopped by ${error instanceof TaskApiError ? error.code : "an error"}`;
     const after = error instanceof TaskError ? ` after ${formatDuration(error.waitedSeconds)}` : "";
-    return printable(`${wait.task.query.label}: ${how}${after}`);
+    return printable(`${wait.label}: ${how}${after}`);
   }
   // The engine reports every status answer; the clock between answers is ours.
   const latest = wait.latest.kind === "status" && !outcome ? { ...wait.latest, elapsedMs: now - wait.startedAt } : wait.latest;
