@@ -115,10 +115,11 @@ async function findBase(settings: CredentialSettings, sts: Endpoint, options: Lo
     return { identity: await sourceIdentity(keys, "env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY", options) };
   }
   const named = stack.profile || env.TENCENTCLOUD_PROFILE || undefined;
-  const profile = await fromProfile(tccliProfile(named, folder, env), named !== undefined, options);
+  const profileFiles = tccliProfile(named, folder, env);
+  const profile = await fromProfile(profileFiles, named !== undefined, options);
   if (profile) return profile;
 
-  const tried: string[] = [`${tccliProfile(named, folder, env).origin}: none`];
+  const tried: string[] = [`${profileFiles.origin}: none`];
   const camRoleName = stack.camRoleName || env.TENCENTCLOUD_CAM_ROLE_NAME || undefined;
   const dynamicSources: [string, () => DynamicCredential | undefined][] = [
     ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
@@ -298,11 +299,17 @@ function webIdentityRole(env: NodeJS.ProcessEnv, endpoint: Endpoint, options: Lo
     origin: setting,
   };
   options.register(given);
-  return temporaryIdentity(`role ${roleArn} assumed with the web identity of ${setting}`, role, endpoint, options, async (_signal, stsOptions) => {
+  // The file is read when STS is asked (a rotated token is picked up at the next renewal), not before every status call.
+  const key = given ? credentialFingerprint({ secretId: given }) : `file\u0000${file}`;
+  const registered = (): string => {
     const now = token();
     options.register(now);
-    return { key: credentialFingerprint({ secretId: now }), fetch: () => assumeRoleWithWebIdentity({ token: () => now, providerId }, role, endpoint, stsOptions) };
-  });
+    return now;
+  };
+  return temporaryIdentity(`role ${roleArn} assumed with the web identity of ${setting}`, role, endpoint, options, async (_signal, stsOptions) => ({
+    key,
+    fetch: () => assumeRoleWithWebIdentity({ token: registered, providerId }, role, endpoint, stsOptions),
+  }));
 }
 
 /**

@@ -62,8 +62,7 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
   /** Never throws: whatever the engine passes, problems come back as failures naming the property. */
   async check(_olds, news) {
     const { inputs, failures } = parseTaskInputs(news, defaults);
-    const secrets = new Secrets();
-    secrets.add(...knownSecrets({ stack: stackCredentials }));
+    const secrets = Secrets.from(knownSecrets({ stack: stackCredentials }));
     const all = [...configFailures, ...failures].map((f) => ({ property: printable(cut(secrets.scrub(f.property), MAX_INPUT_TEXT)), reason: printable(cut(secrets.scrub(f.reason), MAX_INPUT_TEXT)) }));
     return { inputs, failures: all };
   },

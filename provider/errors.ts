@@ -127,9 +127,9 @@ export class TaskAbortedError extends TaskError {
 
 /** The caller's `onProgress` callback threw: the wait stopped there; the task itself was not judged. */
 export class TaskCallbackError extends TaskError {
-  /** `what`: the thrown value, described by `describeThrown` and scrubbed. */
-  constructor(what: string, thrown: unknown, context: TaskErrorContext) {
-    super(`the wait for ${context.label} stopped because its onProgress callback threw (${cut(what, MAX_THROWN_TEXT)}); the task was not judged`, context, { cause: thrown });
+  /** `scrub` runs on the description of what was thrown before it is cut. */
+  constructor(thrown: unknown, context: TaskErrorContext, scrub: (text: string) => string = (text) => text) {
+    super(`the wait for ${context.label} stopped because its onProgress callback threw (${cut(scrub(describeThrown(thrown)), MAX_THROWN_TEXT)}); the task was not judged`, context, { cause: thrown });
   }
 }
 

@@ -1,6 +1,6 @@
 import { classifyCallError, type CallFailure } from "./callFailures";
 import { linkSignals, systemClock, type Clock } from "./clock";
-import { abortReason, describeThrown, TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
+import { abortReason, TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
 import { isRoutine, ProgressChannel, type ProgressEvent } from "./progress";
 import { defaultSchedule, MIN_DELAY_MS, retryDelayMs, type Schedule } from "./schedule";
 import type { TaskObservation, TaskRef } from "./task";
@@ -97,10 +97,9 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   };
   /** Why the wait stopped, when `signal` aborted. */
   const stopped = () => {
-    const scrub = options.scrub ?? ((text: string) => text);
     const failed = progress.failed();
-    if (failed) return new TaskCallbackError(scrub(describeThrown(failed.thrown)), failed.thrown, context());
-    if (options.signal?.aborted) return new TaskAbortedError(abortReason(options.signal, scrub), context());
+    if (failed) return new TaskCallbackError(failed.thrown, context(), options.scrub);
+    if (options.signal?.aborted) return new TaskAbortedError(abortReason(options.signal, options.scrub), context());
     return timeout();
   };
   const timeout = () =>

@@ -44,6 +44,13 @@ const MIN_SECRET_LENGTH = 4;
 export class Secrets {
   private readonly values = new Set<string>();
 
+  /** Secrets known from the start (`knownSecrets` of the settings). */
+  static from(values: readonly (string | undefined | null)[]): Secrets {
+    const secrets = new Secrets();
+    secrets.add(...values);
+    return secrets;
+  }
+
   add(...values: (string | undefined | null)[]): void {
     for (const value of values) {
       if (typeof value === "string" && value.trim().length >= MIN_SECRET_LENGTH) {

@@ -30,7 +30,7 @@ export interface BudgetKey {
 export const DEFAULT_REQUESTS_PER_SECOND = 15;
 
 /**
- * One request budget per key (action, endpoint, region, account) for the whole process, shared
+ * One request budget per key (action, API version, endpoint, account) for the whole process, shared
  * by every wait. Requests leave evenly spaced, in the order they asked (so no wait starves).
  * The rate is the budget until the API throttles; then it follows a cubic curve, as TCP CUBIC
  * and the AWS SDK's adaptive retry mode do: cut to half of what was being sent, back to 85 % of

@@ -49,9 +49,8 @@ export async function waitForTask(options: WaitOptions): Promise<TaskResult> {
 
 /** `waitForTask`'s options, checked at the edge: the spec and how to run it, or TaskInputError naming every problem. */
 export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = process.env): { spec: TaskSpec; run: RunOptions } {
-  const scrubbed = (failures: InputFailure[]) => {
-    const secrets = new Secrets();
-    secrets.add(...knownSecrets({ env }));
+  const scrubbed = (failures: InputFailure[], settings: CredentialSettings = { env }) => {
+    const secrets = Secrets.from(knownSecrets(settings));
     return failures.map((f) => ({ property: secrets.scrub(f.property), reason: secrets.scrub(f.reason) }));
   };
   const snapshot = readInputs(options, ["credentials", "signal", "onProgress"]);
@@ -71,11 +70,7 @@ export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = 
     if (!(error instanceof BudgetSettingError)) throw error;
     failures.push({ property: error.setting, reason: error.message.slice(error.setting.length + 2) });
   }
-  if (failures.length > 0 || !checked.spec) {
-    const secrets = new Secrets();
-    secrets.add(...knownSecrets(settings));
-    throw new TaskInputError(failures.map((f) => ({ property: secrets.scrub(f.property), reason: secrets.scrub(f.reason) })));
-  }
+  if (failures.length > 0 || !checked.spec) throw new TaskInputError(scrubbed(failures, settings));
   return { spec: checked.spec, run: { credentials: { ...settings, identity: checked.spec.identity }, signal, onProgress } };
 }
 
@@ -87,11 +82,10 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
   const { query } = spec;
   const { clock } = runtime;
   const started = clock.now();
-  const secrets = new Secrets();
-  secrets.add(...knownSecrets(options.credentials));
+  const secrets = Secrets.from(knownSecrets(options.credentials));
   // Inputs can hold a pasted secret too (a key in dealName): every text that leaves is scrubbed,
-  // against every secret known at that moment, so task and label are rebuilt once the first
-  // credential is known.
+  // against every secret known at that moment, so task and label are rebuilt once the
+  // credentials have been looked up.
   let task = secrets.scrubDeep(query.ref);
   let label = secrets.scrub(query.label);
   const scrub = (text: string) => secrets.scrub(text);
@@ -104,7 +98,7 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
   const progress = new ProgressChannel(onProgress && ((event) => onProgress(secrets.scrubDeep(structuredClone(event)))));
   const callbackFailed = () => {
     const failed = progress.failed();
-    return failed && new TaskCallbackError(scrub(describeThrown(failed.thrown)), failed.thrown, context());
+    return failed && new TaskCallbackError(failed.thrown, context(), scrub);
   };
   // The wait's own signal: however many waits share the caller's signal, it gets one listener.
   const own = linkSignals(options.signal, progress.signal);

@@ -21,14 +21,13 @@ const stdout = outputOf(process.stdout);
 const stderr = outputOf(process.stderr);
 
 async function main(): Promise<number> {
+  // An argument can be a pasted key: what the command prints of its arguments is scrubbed against the environment's secrets.
+  const secrets = Secrets.from(knownSecrets({ env: process.env }));
   let command: Command;
   try {
     command = parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    // An argument can be a pasted key: scrubbed against the environment's secrets, then cut.
-    const secrets = new Secrets();
-    secrets.add(...knownSecrets({ env: process.env }));
     const problems = error.message.split("\n").map((problem) => `${NAME}: ${printable(cut(secrets.scrub(problem), MAX_PROBLEM))}\n`);
     stderr.write(`${problems.join("")}\n${USAGE}`);
     return EXIT_USAGE;
@@ -43,13 +42,11 @@ async function main(): Promise<number> {
     stdout.write(`${version}\n`);
     return 0;
   }
-  return waitForAll(command);
+  return waitForAll(command, secrets);
 }
 
-async function waitForAll({ tasks, json, quiet }: WaitCommand): Promise<number> {
+async function waitForAll({ tasks, json, quiet }: WaitCommand, secrets: Secrets): Promise<number> {
   const controller = new AbortController();
-  const secrets = new Secrets();
-  secrets.add(...knownSecrets({ env: process.env }));
   const waits = tasks.map((task) => newWait(task, secrets));
   const display: Display | undefined = quiet ? undefined : StatusBoard.fits(stderr, waits.length) ? new StatusBoard(stderr, waits) : new ProgressLog(stderr);
 
