@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "nod
 import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_RATE_LIMIT } from "../emulator/rateLimit";
-import { DEFAULT_REQUESTS_PER_SECOND } from "../provider/throttle";
+import { BUDGET_SHARE } from "../provider/runtime";
 import { aggregateRateChart, cdfChart, requestRateChart } from "./charts";
 import { runConcurrentWaits, type ConcurrentRun } from "./concurrentWaits";
 import { evaluateGoals } from "./goals";
@@ -25,6 +25,8 @@ const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskS
 /** Far below the default budget, as if other clients used most of the account's 20/s. */
 const LOWERED_RATE_LIMIT = 5;
 const SEED = 20_240_601;
+/** The default budget of a status action documented at the emulator's default limit. */
+const DEFAULT_BUDGET = DEFAULT_RATE_LIMIT * BUDGET_SHARE;
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(__dirname, "results");
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const clbWaits = await compareSchedules(CLB_LIKE, config.virtualTasks, SEED);
   const redisWaits = await compareSchedules(REDIS_LIKE, config.virtualTasks, SEED + 10);
 
-  const budget = DEFAULT_REQUESTS_PER_SECOND;
+  const budget = DEFAULT_BUDGET;
   const runs: ConcurrentRun[] = [];
   const runSpecs = [
     ...config.waits.map((waits) => ({ waits, rateLimit: DEFAULT_RATE_LIMIT })),
@@ -95,7 +97,7 @@ async function severalProcesses(config: typeof FULL): Promise<ReturnType<typeof 
         processes,
         waitsPerProcess: 30,
         rateLimit: DEFAULT_RATE_LIMIT,
-        budget: DEFAULT_REQUESTS_PER_SECOND,
+        budget: DEFAULT_BUDGET,
         minTaskSeconds,
         maxTaskSeconds,
         neighbourPerSecond: 2,

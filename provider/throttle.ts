@@ -17,6 +17,17 @@ export interface Peers {
   allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number;
   /** This process no longer calls on `key`. */
   leave(key: string): void;
+  /**
+   * Takes one of the machine's `places` on `key` for a call about to leave: the place, to give
+   * back once the call settled, or how long until one may be free.
+   */
+  reserve(key: string, places: number): MachinePlace | { retryInMs: number };
+}
+
+/** A place among the machine's calls on one budget (see peers.ts). */
+export interface MachinePlace {
+  /** The call settled: its place frees HOLD_AFTER_ANSWER_MS later. */
+  release(): void;
 }
 
 /** One budget: requests with the same key share it. */
@@ -25,9 +36,6 @@ export interface BudgetKey {
   /** The ceiling of this key, in requests per second. */
   requestsPerSecond: number;
 }
-
-/** The API allows 20 requests/second per action and account; stay comfortably below. */
-export const DEFAULT_REQUESTS_PER_SECOND = 15;
 
 /**
  * One request budget per key (action, API version, endpoint, account) for the whole process, shared
@@ -74,7 +82,7 @@ export class Throttle {
 }
 
 interface Ticket {
-  grant(): void;
+  grant(machinePlace: MachinePlace | undefined): void;
 }
 
 interface Place {
@@ -93,8 +101,8 @@ const BETA = 0.5;
  */
 const PLATEAU = 0.85;
 /**
- * The plateau is reached RECOVERY_MS after the cut, times budget / (rate that was throttled), up
- * to MAX_STRETCH times. A process with a small part of its budget is likely one of many: K
+ * The plateau is reached RECOVERY_MS after the cut, times allowance / (rate that was throttled),
+ * up to MAX_STRETCH times. A process with a small part of its budget is likely one of many: K
  * processes probing as fast as one would throttle K times as often, so each probes K times slower
  * and the account sees about as many throttled answers with 40 processes as with 4.
  */
@@ -115,7 +123,7 @@ const PEERS_REFRESH_MS = 250;
  * arrived (a new connection, a busy event loop). The extra 25 ms covers a cancelled request whose
  * bytes were already on the wire.
  */
-const HOLD_AFTER_ANSWER_MS = 1000 + 25;
+export const HOLD_AFTER_ANSWER_MS = 1000 + 25;
 /**
  * Below a rate of 2/s, whole places per second would round 1.9/s down to 1/s; so places are also
  * counted over this longer window (rate x 10 of them), and per second the rate rounds up, but
@@ -132,8 +140,8 @@ class Budget {
   /** The rate this process may use: the ceiling, or its allowance among the machine's processes. */
   private allowed: number;
   private allowedAt = -Infinity;
-  /** The last cut, if the API ever throttled this budget. */
-  private cut: { at: number; from: number } | undefined;
+  /** The last cut, if the API ever throttled this budget: when, the rate it cut from, and the allowance then. */
+  private cut: { at: number; from: number; allowed: number } | undefined;
   private epoch = 0;
   private readonly queue: Ticket[] = [];
   /** Calls granted and not yet settled. */
@@ -151,12 +159,18 @@ class Budget {
     this.allowed = ceiling;
   }
 
-  /** The rate now: the allowance, or less on the cubic curve since the last cut. */
+  /**
+   * The rate now: the allowance, or less on the cubic curve since the last cut. The curve is kept
+   * as a part of the allowance of the moment of the cut, so that a process cut while it had a
+   * small part of the machine's budget takes the whole budget back when the others leave, rather
+   * than probing up from its small part for minutes. Alone, the allowance is the ceiling.
+   */
   rate(now = this.clock.now()): number {
     if (!this.cut) return this.allowed;
-    const recovery = RECOVERY_MS * Math.min(MAX_STRETCH, Math.max(1, this.ceiling / this.cut.from));
-    const t = (now - this.cut.at) / recovery - 1;
-    const curve = this.cut.from * (PLATEAU + (PLATEAU - BETA) * t ** 3);
+    const { at, from, allowed } = this.cut;
+    const recovery = RECOVERY_MS * Math.min(MAX_STRETCH, Math.max(1, allowed / from));
+    const t = (now - at) / recovery - 1;
+    const curve = from * (PLATEAU + (PLATEAU - BETA) * t ** 3) * (this.allowed / allowed);
     return Math.max(MIN_RATE, Math.min(this.allowed, curve));
   }
 
@@ -165,7 +179,7 @@ class Budget {
     if (signal.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       const ticket: Ticket = {
-        grant: () => {
+        grant: (machinePlace) => {
           forget();
           this.inFlight++;
           let released = false;
@@ -174,6 +188,7 @@ class Budget {
             released = true;
             this.inFlight--;
             this.settled.push(this.clock.now());
+            machinePlace?.release();
             this.pump();
           };
           resolve({ release, epoch: this.epoch });
@@ -202,7 +217,7 @@ class Budget {
     this.forgetSettled(now);
     const sending = this.inFlight + this.settledWithin(HOLD_AFTER_ANSWER_MS, now);
     const from = Math.max(MIN_RATE, Math.min(this.rate(now), sending));
-    this.cut = { at: now, from };
+    this.cut = { at: now, from, allowed: Math.max(from, this.allowed) };
     this.epoch++;
     this.pausedUntil = now + 1000 / this.rate(now);
     this.pump();
@@ -246,19 +261,23 @@ class Budget {
       // Every place is held by a call still in flight: its release pumps again.
       if (freeAt === Infinity) return;
       const at = Math.max(this.lastGrant + 1000 / rate, this.pausedUntil, freeAt);
-      if (now < at) {
-        const timer = new AbortController();
-        this.timer = timer;
-        // With peers, wake for their news as well, so that a share that grew is used.
-        this.clock.sleep(this.peers ? Math.min(at - now, PEERS_REFRESH_MS) : at - now, timer.signal).then(
-          () => this.pump(),
-          () => undefined,
-        );
-        return;
-      }
+      // With peers, wake for their news as well, so that a share that grew is used.
+      if (now < at) return this.pumpIn(this.peers ? Math.min(at - now, PEERS_REFRESH_MS) : at - now);
+      // Ready by this process's own pacing; with peers, it also takes one of the machine's places.
+      const machinePlace = this.peers?.reserve(this.key, Math.floor(this.ceiling));
+      if (machinePlace && "retryInMs" in machinePlace) return this.pumpIn(Math.min(machinePlace.retryInMs, PEERS_REFRESH_MS));
       this.lastGrant = now;
-      this.queue.shift()!.grant();
+      this.queue.shift()!.grant(machinePlace);
     }
+  }
+
+  private pumpIn(ms: number): void {
+    const timer = new AbortController();
+    this.timer = timer;
+    this.clock.sleep(ms, timer.signal).then(
+      () => this.pump(),
+      () => undefined,
+    );
   }
 
   /** When one of `places` is free in a window whose calls hold their place `holdMs` after settling: Infinity while all are in flight. */

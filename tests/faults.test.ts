@@ -63,7 +63,8 @@ async function runScenario(name: string, faults: FaultSpec[], seed: number) {
   try {
     const planned = await plan(emulator, seeded(seed));
     for (const fault of faults) await emulator.addFault(fault);
-    const runtime = freshRuntime({ requestTimeoutMs: 500 });
+    // Below the 1.5 s stall, so stalled calls are abandoned; above what a loaded machine's own delays reach.
+    const runtime = freshRuntime({ requestTimeoutMs: 1000 });
     const observed = await Promise.all(planned.map((p) => observe(p, runtime)));
     const stats = (await emulator.stats()).actions;
     const calls = Object.values(stats).reduce((sum, a) => sum + a.received, 0);

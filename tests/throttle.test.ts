@@ -1,5 +1,5 @@
 import { getEventListeners } from "node:events";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { RateLimiter } from "../emulator/rateLimit";
@@ -153,6 +153,34 @@ describe("Throttle on virtual time", () => {
     expect(throttle.rateOf("k")).toBe(16);
   });
 
+  test("cut while it had a small part of the machine's budget, a process takes the whole budget back when the others leave", async () => {
+    const clock = new VirtualClock();
+    // Fifteen others on the machine, then none: its allowance goes from 1/16 of the budget to all of it.
+    let others = 15;
+    const peers: Peers = {
+      allowance: (_key, _mine, ceiling) => ceiling / (1 + others),
+      leave: () => undefined,
+      reserve: () => ({ release: () => undefined }),
+    };
+    const throttle = new Throttle({ isThrottled, clock, peers });
+    const k = { key: "k", requestsPerSecond: 16 };
+    const signal = new AbortController().signal;
+    await clock.run(throttle.run(k, signal, async () => clock.sleep(20)));
+    expect(throttle.rateOf("k")).toBe(1);
+    // A neighbour's burst throttles it once: cut to half of its part.
+    await clock.run(throttle.run(k, signal, () => Promise.reject(throttled())).catch(() => undefined));
+    expect(throttle.rateOf("k")).toBeCloseTo(0.5, 1);
+    others = 0;
+    const sent: number[] = [];
+    const started = clock.now();
+    await clock.run(Promise.all(Array.from({ length: 300 }, () => throttle.run(k, signal, async () => void sent.push(clock.now() - started)))));
+    // The cut is kept as a part of the allowance: 85 % of the whole budget within about 20 s
+    // (10 s stretched by its part / rate throttled), not 85 % of 1/s after a minute.
+    expect(throttle.rateOf("k")).toBeGreaterThan(16 * 0.85);
+    expect(sent.filter((at) => at > 20_000 && at <= 21_000).length).toBeGreaterThanOrEqual(13);
+    expect(clock.now() - started).toBeLessThan(40_000);
+  });
+
   test("throttled for a long time, the rate falls to one call per 10 s: no floor holds a crowd of processes above the limit", async () => {
     const clock = new VirtualClock();
     const throttle = new Throttle({ isThrottled, clock });
@@ -184,8 +212,10 @@ interface Contention {
   processes: number;
   waitsPerProcess: number;
   seconds: number;
-  /** Each process's view of the others on its machine; none: each adapts alone, as on separate machines. */
-  peers?: (process: number) => Peers;
+  /** Each process's budget; default 15/s. */
+  budget?: number;
+  /** Each process's view of the others on its machine, on the simulation's clock; none: each adapts alone, as on separate machines. */
+  peers?: (now: () => number) => Peers;
 }
 
 interface Tally {
@@ -197,11 +227,11 @@ interface Tally {
 }
 
 /**
- * Processes on one account, each with its own throttle (budget 15/s) and waits that poll every
+ * Processes on one account, each with its own throttle (budget 15/s unless told) and waits that poll every
  * 0.5 s, next to a neighbour polling at 2/s, against the API's limit of 20/s per second, on
  * virtual time. The API counts a request halfway through its 3-7 ms.
  */
-async function contend({ processes, waitsPerProcess, seconds, peers }: Contention) {
+async function contend({ processes, waitsPerProcess, seconds, budget = 15, peers }: Contention) {
   const clock = new VirtualClock();
   const api = new RateLimiter(20);
   let seed = 42;
@@ -210,6 +240,7 @@ async function contend({ processes, waitsPerProcess, seconds, peers }: Contentio
   const ours = Array.from({ length: processes }, tally);
   const neighbour = tally();
   const accepted: number[] = [];
+  const oursAccepted: number[] = [];
   const end = seconds * 1000;
   const call = async (who: Tally) => {
     await clock.sleep(1.5 + 2 * random());
@@ -219,6 +250,7 @@ async function contend({ processes, waitsPerProcess, seconds, peers }: Contentio
     try {
       api.take("DescribeTaskStatus", "AKID", clock.now());
       accepted.push(clock.now());
+      if (who !== neighbour) oursAccepted.push(clock.now());
     } catch {
       who.throttled++;
       if (late) who.lateThrottled++;
@@ -228,13 +260,13 @@ async function contend({ processes, waitsPerProcess, seconds, peers }: Contentio
     await clock.sleep(1.5 + 2 * random());
   };
   const runs = ours.map(async (counts, p) => {
-    const throttle = new Throttle({ isThrottled, clock, peers: peers?.(p) });
+    const throttle = new Throttle({ isThrottled, clock, peers: peers?.(() => clock.now()) });
     // Processes start a little apart, as CI jobs do.
     await clock.sleep(p * 37);
     await Promise.all(
       Array.from({ length: waitsPerProcess }, async () => {
         while (clock.now() < end) {
-          await throttle.run({ key: "k", requestsPerSecond: 15 }, new AbortController().signal, () => call(counts)).catch(() => undefined);
+          await throttle.run({ key: "k", requestsPerSecond: budget }, new AbortController().signal, () => call(counts)).catch(() => undefined);
           await clock.sleep(500);
         }
       }),
@@ -256,6 +288,8 @@ async function contend({ processes, waitsPerProcess, seconds, peers }: Contentio
     /** Requests accepted per second over the second half, ours and the neighbour's. */
     acceptedPerSecond: lastHalf / (seconds / 2),
     busiestSecond: busiestWindow(accepted, 999),
+    /** Most of our requests in any one of the API's seconds. */
+    oursBusiestSecond: busiestWindow(oursAccepted, 999),
     /** The least any process got accepted, as a share of an even split of what was accepted. */
     leastShare: Math.min(...ours.map((c) => c.sent - c.throttled)) / ((sum("sent") - sum("throttled")) / processes),
   };
@@ -285,7 +319,7 @@ describe("several processes on one account, on virtual time", () => {
   test("processes of one machine share the budget through the temp directory: no throttled answer, the neighbour untouched", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "peers-"));
     try {
-      const result = await contend({ processes: 8, waitsPerProcess: 30, seconds: 30, peers: () => new MachinePeers(dir) });
+      const result = await contend({ processes: 8, waitsPerProcess: 30, seconds: 30, peers: (now) => new MachinePeers(dir, now) });
       expect(result.ours).toBe(0);
       expect(result.neighbour).toBe(0);
       // Together they use about one budget (15/s, plus the neighbour's 2/s), below the limit.
@@ -300,6 +334,21 @@ describe("several processes on one account, on virtual time", () => {
 });
 
 describe("MachinePeers", () => {
+  test("sixteen processes of one machine at 17/s: never more than 17 of their calls in one of the API's seconds, however their timers fall", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "peers-"));
+    try {
+      const result = await contend({ processes: 16, waitsPerProcess: 30, seconds: 30, budget: 17, peers: (now) => new MachinePeers(dir, now) });
+      // Parts alone (each 17/16 per second) let some seconds take more than 17: the ledger does not.
+      expect(result.oursBusiestSecond).toBeLessThanOrEqual(17);
+      expect(result.ours).toBe(0);
+      expect(result.neighbour).toBe(0);
+      expect(result.acceptedPerSecond).toBeGreaterThan(17);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), "peers-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -329,6 +378,54 @@ describe("MachinePeers", () => {
     expect(b.allowance("k", { demand: 1, rate: 1 }, 15)).toBeCloseTo(7.5);
     a.leave("k");
     expect(b.allowance("k", { demand: 1, rate: 7.5 }, 15)).toBe(15);
+  });
+  test("the ledger: a place is held while its call is in flight and a second after; stale locks, dead processes and corrupt files do not block", () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    const [a, b] = [new MachinePeers(dir, clock), new MachinePeers(dir, clock)];
+    const places = (peers: MachinePeers) => peers.reserve("k", 2);
+    // Not joined yet (no allowance asked): a place that holds nothing, and no ledger.
+    expect("release" in places(a)).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+    a.allowance("k", { demand: 1, rate: 1 }, 2);
+    b.allowance("k", { demand: 1, rate: 1 }, 2);
+    const first = places(a);
+    const second = places(b);
+    if (!("release" in first) || !("release" in second)) throw new Error("expected two places");
+    // Both places in flight: come back soon.
+    expect(places(a)).toEqual({ retryInMs: 50 });
+    now += 100;
+    first.release();
+    // Free 1025 ms after the answer, not before.
+    expect(places(b)).toEqual({ retryInMs: 1025 });
+    now += 1025;
+    expect("release" in places(b)).toBe(true);
+    // b's calls never settle (its process died): the place of the first comes back 30 s after it was granted.
+    now += 28_000;
+    expect(places(a)).toEqual({ retryInMs: 50 });
+    now += 1_000;
+    expect("release" in places(a)).toBe(true);
+
+    const [folder] = readdirSync(dir);
+    // A lock file left by a process that died holding it: broken after a second.
+    writeFileSync(path.join(dir, folder, "ledger.lock"), "");
+    expect(places(a)).toEqual({ retryInMs: 5 });
+    utimesSync(path.join(dir, folder, "ledger.lock"), new Date(Date.now() - 2000), new Date(Date.now() - 2000));
+    now += 2000;
+    expect("release" in places(a)).toBe(true);
+    // A corrupt ledger, or one with times far ahead of the clock, holds no place.
+    writeFileSync(path.join(dir, folder, "ledger.json"), "[[\"x\", 1, null], {\"not\": \"a call\"}");
+    expect("release" in places(a)).toBe(true);
+    writeFileSync(path.join(dir, folder, "ledger.json"), JSON.stringify([["x", now + 60_000, null], ["y", now, now + 60_000]]));
+    expect("release" in places(a)).toBe(true);
+    expect("release" in places(b)).toBe(true);
+    // Leaving settles what the process still had in flight.
+    expect(places(a)).toEqual({ retryInMs: 50 });
+    a.leave("k");
+    b.leave("k");
+    expect(readdirSync(path.join(dir, folder))).toEqual(["ledger.json"]);
+    const ledger = JSON.parse(readFileSync(path.join(dir, folder, "ledger.json"), "utf8")) as unknown[][];
+    expect(ledger.every((call) => call[2] === now)).toBe(true);
   });
 });
 

@@ -218,7 +218,7 @@ TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME, or the profile's role-arn names one; STS 
 sts.tencentcloudapi.com, sts.<TENCENTCLOUD_DOMAIN>, or TENCENTCLOUD_STS_ENDPOINT.
 
 Environment: ${REQUESTS_PER_SECOND_ENV}=N sets the budget of status calls per second per action
-(1 to 100; each action is still held to its documented limit; default 75 % of it).
+(1 to 100; each action is still held to its documented limit; default 85 % of it).
 
 Exit status, with several tasks the most severe in the order 64 > 3 > 2 > 1 > 0:
   0     every task succeeded

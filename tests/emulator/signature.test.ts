@@ -48,8 +48,9 @@ describe("request authentication", () => {
   });
 
   it("accepts the SDK's signature for both services (signed host without port)", async () => {
-    const { taskId: clbTask } = await emulator.createTask({ service: "clb" });
-    const { taskId: redisTask } = await emulator.createTask({ service: "redis" });
+    // Long tasks: still at their first state however slow a loaded machine is to call.
+    const { taskId: clbTask } = await emulator.createTask({ service: "clb", durationMs: 60_000 });
+    const { taskId: redisTask } = await emulator.createTask({ service: "redis", durationMs: 60_000 });
     await expect(clbClient(emulator).DescribeTaskStatus({ TaskId: clbTask })).resolves.toMatchObject({ Status: 2 });
     await expect(redisClient(emulator).DescribeTaskInfo({ TaskId: redisTask })).resolves.toMatchObject({
       Status: "preparing",
@@ -99,7 +100,7 @@ describe("request authentication", () => {
   });
 
   it("accepts more signed headers than content-type and host", async () => {
-    const { taskId } = await emulator.createTask({ service: "redis" });
+    const { taskId } = await emulator.createTask({ service: "redis", durationMs: 60_000 });
     const body = JSON.stringify({ TaskId: taskId });
     const { authorization, signedHeaders } = signTc3({
       ...DEFAULT_CREDENTIAL,

@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CREDENTIAL, startEmulator } from "../emulator";
+
+// Runs the built command: `npm test` builds before jest.
+const CLI = join(__dirname, "../dist/sdk/cli.js");
+const REGION = "ap-guangzhou";
+const BUDGET = 6;
+
+/**
+ * Separate processes of one machine, as the parallel `pulumi up`s of a CI runner: real command
+ * processes, one emulator, one account. The emulator's limit is lifted so that what the
+ * processes send together is seen whole, not cut by RequestLimitExceeded.
+ */
+describe("several processes on one machine", () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  const fresh = (prefix: string) => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
+
+  test("four commands at once, each wanting more than the budget: together never more than the budget in any second", async () => {
+    const emulator = await startEmulator({ rateLimit: 1000 });
+    try {
+      // The machine's coordination directory lives in the temp directory: one of this test's own.
+      const temp = fresh("task-wait-tmp-");
+      const env = {
+        PATH: process.env.PATH ?? "",
+        HOME: fresh("task-wait-home-"),
+        TMPDIR: temp,
+        TENCENTCLOUD_SECRET_ID: DEFAULT_CREDENTIAL.secretId,
+        TENCENTCLOUD_SECRET_KEY: DEFAULT_CREDENTIAL.secretKey,
+        TENCENTCLOUD_TASK_REQUESTS_PER_SECOND: String(BUDGET),
+      };
+      const processes = await Promise.all(
+        Array.from({ length: 4 }, async (_, p) => {
+          // Eight waits of up to 2 calls/s each: 16/s wanted by each process, 64/s by the four.
+          const ids = await Promise.all(
+            Array.from({ length: 8 }, async (_, i) => (await emulator.createTask({ service: "clb", region: REGION, durationMs: 5000 + 500 * ((p + i) % 4), outcome: "succeeded" })).taskId),
+          );
+          const child = spawn(process.execPath, [CLI, "clb", ...ids, "--region", REGION, "--endpoint", emulator.url, "--quiet"], { env, stdio: ["ignore", "pipe", "pipe"] });
+          let stderr = "";
+          child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+          const [code] = (await once(child, "close")) as [number | null];
+          return { code, stderr };
+        }),
+      );
+      expect(processes).toEqual(Array.from({ length: 4 }, () => ({ code: 0, stderr: "" })));
+      const stats = (await emulator.stats()).actions.DescribeTaskStatus;
+      expect(stats.throttled).toBe(0);
+      // Each process alone would send up to 6 in a second: four of them, up to 24.
+      expect(stats.maxPerSecond).toBeLessThanOrEqual(BUDGET);
+      // ...and the budget was used, not left idle.
+      expect(stats.maxPerSecond).toBe(BUDGET);
+      // Every process removed its file as it exited; the ledger is all that remains.
+      const [folder, ...others] = readdirSync(join(temp, `tencentcloud-task-completion-${process.getuid?.() ?? "user"}`));
+      expect(others).toEqual([]);
+      expect(readdirSync(join(temp, `tencentcloud-task-completion-${process.getuid?.() ?? "user"}`, folder))).toEqual(["ledger.json"]);
+    } finally {
+      await emulator.close();
+    }
+  }, 60_000);
+});
