@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { HOLD_AFTER_ANSWER_MS, type MachinePlace, type Peers } from "./throttle";
+import { Ledger } from "./ledger";
+import type { MachinePlace, Peers } from "./throttle";
 
 /** Environment variable that turns coordination between this machine's processes off (`off`). */
 export const COORDINATION_ENV = "TENCENTCLOUD_TASK_COORDINATION";
@@ -13,21 +14,10 @@ const STALE_MS = 2000;
 const NEWCOMER_MS = 1000;
 /** Entries of dead processes are removed after this long. */
 const REMOVE_MS = 60_000;
-/**
- * A call in the ledger that has not settled after this long belongs to a process that died: its
- * place is taken back. Far above the 10 s after which a call is abandoned (and so settles).
- */
-const IN_FLIGHT_MAX_MS = 30_000;
-/** A lock file older than this was left by a process that died inside the few microseconds it is held. */
-const STALE_LOCK_MS = 1000;
-/** How long a reservation tries for the ledger's lock before it tells the caller to come back. */
-const LOCK_TRY_MS = 20;
-/** Settling retries this often while the lock is busy, so that a settled call never holds its place longer than it should by more. */
-const SETTLE_RETRY_MS = 2;
-
+/** After a file-system error, a process adapts alone this long before it tries the directory again. */
+const BROKEN_MS = 10_000;
+/** The budget's ledger of places (ledger.ts), next to the processes' files. */
 const LEDGER = "ledger.json";
-/** One call in a budget's ledger: the process, when it was granted and when it settled (null: in flight). */
-type LedgerCall = [owner: string, grantedAt: number, settledAt: number | null];
 
 interface Entry {
   demand: number;
@@ -47,19 +37,21 @@ interface Entry {
  * Parts alone keep the machine near its budget, not within it: sixteen processes with 1/16 of
  * 17/s each still send their calls when their own pacing says, and in some seconds more of them
  * fall together than the budget. So every call also takes one of the machine's places in a ledger
- * (one file per budget, changed under a lock file): a place is held while the call is in flight
- * and one second after it settled, as within a process, and there are as many as the budget has
- * requests per second. The machine then never has more calls in one of the API's seconds than its
- * budget, however its processes' timers fall.
+ * (ledger.ts): a place is held while the call is in flight and one second after it settled, as
+ * within a process, and there are as many as the budget has requests per second. The machine
+ * then never has more calls in one of the API's seconds than its budget, however its processes'
+ * timers fall.
  *
- * The files carry no credential: a budget is named by a hash of its key. Any file-system error
- * leaves the process on its own adaptation, never fails a wait.
+ * The files carry no credential: a budget is named by a hash of its key. A file-system error
+ * never fails a wait: the process keeps to its last part and adapts alone for BROKEN_MS, then
+ * tries the directory again.
  */
 export class MachinePeers implements Peers {
   private readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  /** When this process joined each budget (wall clock). */
-  private readonly joined = new Map<string, number>();
-  private broken = false;
+  /** The budgets this process coordinates on: when it joined (wall clock), its ledger, its last allowance. */
+  private readonly joined = new Map<string, { at: number; ledger: Ledger; allowance: number }>();
+  /** After a file-system error, on its own until then (wall clock): a temp cleaner, a full disk. */
+  private brokenUntil = -Infinity;
 
   /** `now`: wall-clock milliseconds, the one clock processes share (tests pass a virtual one). */
   constructor(
@@ -68,17 +60,21 @@ export class MachinePeers implements Peers {
   ) {}
 
   allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number {
-    if (this.broken) return ceiling;
+    const now = this.now();
+    // Broken for a while: keep to the last part known, not the whole budget.
+    if (now < this.brokenUntil) return this.joined.get(key)?.allowance ?? ceiling;
     try {
       const folder = this.folder(key);
-      if (!this.joined.has(key)) {
-        mkdirSync(folder, { recursive: true, mode: 0o700 });
+      let joined = this.joined.get(key);
+      // Every time: a temp cleaner may have removed it since.
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
+      if (!joined) {
         // Another user's directory could starve us with made-up demand: coordinate only in our own.
         if (typeof process.getuid === "function" && lstatSync(this.dir).uid !== process.getuid()) throw new Error("not our directory");
-        this.joined.set(key, this.now());
+        joined = { at: now, ledger: new Ledger(folder, this.id, this.now), allowance: ceiling };
+        this.joined.set(key, joined);
         joinedPeers.add(this);
       }
-      const now = this.now();
       const own: Entry = { demand: Math.max(1, mine.demand), rate: mine.rate, at: now };
       const file = path.join(folder, `${this.id}.json`);
       writeFileSync(`${file}.tmp`, JSON.stringify(own), { mode: 0o600 });
@@ -86,10 +82,16 @@ export class MachinePeers implements Peers {
       let demand = own.demand;
       let othersRate = 0;
       for (const name of readdirSync(folder)) {
+        const other = path.join(folder, name);
+        // Left by a process killed between a write and its rename.
+        if (name.endsWith(".tmp") || name.endsWith(".broken")) {
+          if (isOlderThan(other, REMOVE_MS)) tryUnlink(other);
+          continue;
+        }
         if (!name.endsWith(".json") || name === `${this.id}.json` || name === LEDGER) continue;
-        const entry = readEntry(path.join(folder, name));
+        const entry = readEntry(other);
         if (!entry) continue;
-        if (entry.at < now - REMOVE_MS) tryUnlink(path.join(folder, name));
+        if (entry.at < now - REMOVE_MS) tryUnlink(other);
         if (entry.at < now - STALE_MS) continue;
         demand += entry.demand;
         othersRate += entry.rate;
@@ -97,125 +99,66 @@ export class MachinePeers implements Peers {
       const share = (ceiling * own.demand) / demand;
       // A newcomer also keeps within what the others leave free until they have heard of it
       // (they look every 250 ms); after that, shares alone add up to the budget.
-      const newcomer = now - (this.joined.get(key) ?? now) < NEWCOMER_MS;
-      return Math.max(0, newcomer ? Math.min(share, ceiling - othersRate) : share);
+      const newcomer = now - joined.at < NEWCOMER_MS;
+      joined.allowance = Math.max(0, newcomer ? Math.min(share, ceiling - othersRate) : share);
+      return joined.allowance;
     } catch {
-      this.broken = true;
-      return ceiling;
+      this.brokenUntil = now + BROKEN_MS;
+      return this.joined.get(key)?.allowance ?? ceiling;
     }
   }
 
   reserve(key: string, places: number): MachinePlace | { retryInMs: number } {
-    // Not joined (a file-system error, or never asked for an allowance): on its own.
-    if (this.broken || !this.joined.has(key)) return NO_PLACE;
+    const joined = this.joined.get(key);
+    // Not joined (never asked for an allowance) or broken for a while: on its own.
+    if (!joined || this.now() < this.brokenUntil) return NO_PLACE;
     try {
-      const folder = this.folder(key);
-      mkdirSync(folder, { recursive: true, mode: 0o700 });
-      // The ledger holds only calls that hold a place: in flight, or settled within HOLD_AFTER_ANSWER_MS.
-      const taken = this.underLock(folder, (calls, now): { grantedAt: number } | { retryInMs: number } => {
-        if (calls.length < Math.max(1, Math.floor(places))) {
-          calls.push([this.id, now, null]);
-          return { grantedAt: now };
-        }
-        // The first place to free: the oldest settled call's, or (all in flight) soon, when one settles.
-        const freeAt = Math.min(...calls.map(([, , settledAt]) => (settledAt === null ? Infinity : settledAt + HOLD_AFTER_ANSWER_MS)));
-        return { retryInMs: Number.isFinite(freeAt) ? Math.max(1, freeAt - now) : 50 };
-      });
+      const taken = joined.ledger.reserve(places);
       if (taken === undefined) return { retryInMs: 5 };
       if ("retryInMs" in taken) return taken;
-      return { release: () => this.settle(folder, taken.grantedAt, this.now()) };
+      return { release: () => joined.ledger.settle(taken.grantedAt, this.now(), () => this.break()) };
     } catch {
-      this.broken = true;
+      this.break();
       return NO_PLACE;
     }
   }
 
-  /** Marks this process's call granted at `grantedAt` settled at `settledAt`; retries while the lock is busy. */
-  private settle(folder: string, grantedAt: number, settledAt: number, attempts = 0): void {
-    if (this.broken) return;
-    try {
-      const done = this.underLock(folder, (calls) => {
-        const call = calls.find(([owner, at, settled]) => owner === this.id && at === grantedAt && settled === null);
-        if (call) call[2] = settledAt;
-        return true;
-      });
-      if (done === undefined && attempts < 500) setTimeout(() => this.settle(folder, grantedAt, settledAt, attempts + 1), SETTLE_RETRY_MS).unref();
-    } catch {
-      this.broken = true;
-    }
-  }
-
-  /**
-   * Marks every call of this process still in flight on `key` settled now: it leaves as it exits,
-   * and its abandoned calls should not hold their places until IN_FLIGHT_MAX_MS.
-   */
-  private settleAll(key: string): void {
-    if (this.broken) return;
-    try {
-      this.underLock(this.folder(key), (calls, now) => {
-        for (const call of calls) if (call[0] === this.id && call[2] === null) call[2] = now;
-      });
-    } catch {
-      // Leaving: nothing to report to.
-    }
-  }
-
-  /**
-   * Runs `change` on the budget's ledger under its lock file and writes the ledger back; undefined
-   * if the lock stayed busy for LOCK_TRY_MS. The lock is held for one read and one write.
-   */
-  private underLock<T>(folder: string, change: (calls: LedgerCall[], now: number) => T): T | undefined {
-    const lock = path.join(folder, "ledger.lock");
-    const started = Date.now();
-    for (;;) {
-      try {
-        closeSync(openSync(lock, "wx", 0o600));
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        if (lockIsStale(lock)) tryUnlink(lock);
-        else if (Date.now() - started >= LOCK_TRY_MS) return undefined;
-        else Atomics.wait(SLEEPER, 0, 0, 1);
-      }
-    }
-    try {
-      const file = path.join(folder, LEDGER);
-      const now = this.now();
-      // Dropped: settled calls whose place is free, calls of processes that died in flight, and
-      // times ahead of the clock (a wall clock set back, a corrupt file) that would hold a place for long.
-      const calls = readLedger(file).filter(([, grantedAt, settledAt]) =>
-        settledAt === null
-          ? grantedAt > now - IN_FLIGHT_MAX_MS && grantedAt <= now + HOLD_AFTER_ANSWER_MS
-          : settledAt + HOLD_AFTER_ANSWER_MS > now && settledAt <= now + HOLD_AFTER_ANSWER_MS,
-      );
-      const result = change(calls, now);
-      writeFileSync(`${file}.${this.id}.tmp`, JSON.stringify(calls), { mode: 0o600 });
-      renameSync(`${file}.${this.id}.tmp`, file);
-      return result;
-    } finally {
-      tryUnlink(lock);
-    }
-  }
-
   leave(key: string): void {
-    if (this.joined.delete(key)) {
-      this.remove(key);
-      this.settleAll(key);
+    const joined = this.joined.get(key);
+    if (joined) {
+      this.joined.delete(key);
+      tryUnlink(path.join(this.folder(key), `${this.id}.json`));
+      try {
+        joined.ledger.settleAll();
+      } catch {
+        // Leaving: nothing to report to.
+      }
     }
     if (this.joined.size === 0) joinedPeers.delete(this);
   }
 
-  /** Removes this process's files, as it exits. */
+  /** Removes this process's files and settles its calls, as it exits. */
   leaveAll(): void {
     for (const key of [...this.joined.keys()]) this.leave(key);
+  }
+
+  private break(): void {
+    this.brokenUntil = this.now() + BROKEN_MS;
   }
 
   private folder(key: string): string {
     return path.join(this.dir, createHash("sha256").update(key).digest("hex").slice(0, 32));
   }
+}
 
-  private remove(key: string): void {
-    tryUnlink(path.join(this.folder(key), `${this.id}.json`));
+/** A place that holds nothing: the machine's ledger could not be used, the process adapts alone. */
+const NO_PLACE: MachinePlace = { release: () => undefined };
+
+function isOlderThan(file: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(file).mtimeMs > ms;
+  } catch {
+    return false;
   }
 }
 
@@ -224,39 +167,6 @@ const joinedPeers = new Set<MachinePeers>();
 process.once("exit", () => {
   for (const peers of [...joinedPeers]) peers.leaveAll();
 });
-
-/** A place that holds nothing: the machine's ledger could not be used, the process adapts alone. */
-const NO_PLACE: MachinePlace = { release: () => undefined };
-
-/** For sleeping a millisecond while another process holds the ledger's lock (a few microseconds). */
-const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
-
-function lockIsStale(lock: string): boolean {
-  try {
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return false;
-  }
-}
-
-/** The ledger's calls; a missing or corrupt ledger is empty, and a corrupt call is dropped. */
-function readLedger(file: string): LedgerCall[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(value)) return [];
-  return value.filter(
-    (call): call is LedgerCall =>
-      Array.isArray(call) &&
-      call.length === 3 &&
-      typeof call[0] === "string" &&
-      Number.isFinite(call[1]) &&
-      (call[2] === null || Number.isFinite(call[2])),
-  );
-}
 
 function readEntry(file: string): Entry | undefined {
   try {

@@ -102,9 +102,11 @@ const BETA = 0.5;
 const PLATEAU = 0.85;
 /**
  * The plateau is reached RECOVERY_MS after the cut, times allowance / (rate that was throttled),
- * up to MAX_STRETCH times. A process with a small part of its budget is likely one of many: K
- * processes probing as fast as one would throttle K times as often, so each probes K times slower
- * and the account sees about as many throttled answers with 40 processes as with 4.
+ * up to MAX_STRETCH times. Alone (the allowance is the budget), a process that was sending a small
+ * part of its budget is likely one of many on separate machines: K processes probing as fast as
+ * one would throttle K times as often, so each probes K times slower and the account sees about
+ * as many throttled answers with 40 processes as with 4. On a machine the allowance already is
+ * the process's part, so a small part alone does not slow it.
  */
 const RECOVERY_MS = 10_000;
 const MAX_STRETCH = 6;
