@@ -1,4 +1,4 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { HOLD_AFTER_ANSWER_MS } from "./throttle";
 
@@ -12,24 +12,19 @@ const IN_FLIGHT_MAX_MS = 30_000;
  * process is gone, was left by a process that died or hung holding it.
  */
 const STALE_LOCK_MS = 10_000;
-/** How long a reservation tries for the lock before it tells the caller to come back. */
-const LOCK_TRY_MS = 20;
+/** How long a reservation tries for the lock (held for microseconds) before it tells the caller to come back. */
+const LOCK_TRY_MS = 5;
 /** Settling retries this often while the lock is busy, for at most SETTLE_TRIES. */
-const SETTLE_RETRY_MS = 2;
-const SETTLE_TRIES = 500;
+const SETTLE_RETRY_MS = 10;
+const SETTLE_TRIES = 100;
 
-/**
- * One call in the ledger: the process, when it was granted, when it settled (null: in flight),
- * and the places of that process's budget.
- */
-type LedgerCall = [owner: string, grantedAt: number, settledAt: number | null, places: number];
+/** One call in the ledger: the process, when it was granted, and when it settled (null: in flight). */
+type LedgerCall = [owner: string, grantedAt: number, settledAt: number | null];
 
 /**
  * The places of one budget among the processes of a machine: `ledger.json` in the budget's
  * folder, changed under `ledger.lock`. A place is held while its call is in flight and
- * HOLD_AFTER_ANSWER_MS after it settled, as within a process. Processes configured with different
- * budgets on one account keep to the smallest of them while they call together: no one starves,
- * and the account sees no more than the strictest asked for.
+ * HOLD_AFTER_ANSWER_MS after it settled, as within a process.
  *
  * Every method throws on a file-system error other than a busy lock; the caller decides what
  * that means (see MachinePeers).
@@ -48,12 +43,11 @@ export class Ledger {
     this.lock = path.join(folder, "ledger.lock");
   }
 
-  /** Takes a place of `places`: when it was granted, how long until one may be free, or undefined while the lock stays busy. */
+  /** Takes one of `places`: when it was granted, how long until one may be free, or undefined while the lock stays busy. */
   reserve(places: number): { grantedAt: number } | { retryInMs: number } | undefined {
     return this.change((calls, now): { grantedAt: number } | { retryInMs: number } => {
-      const limit = Math.max(1, Math.min(Math.floor(places), ...calls.map((call) => call[3])));
-      if (calls.length < limit) {
-        calls.push([this.owner, now, null, Math.max(1, Math.floor(places))]);
+      if (calls.length < Math.max(1, Math.floor(places))) {
+        calls.push([this.owner, now, null]);
         return { grantedAt: now };
       }
       // The first place to free: the oldest settled call's; while all are in flight, none before
@@ -102,6 +96,11 @@ export class Ledger {
       const result = edit(calls, now);
       const temporary = `${this.file}.${this.owner}.tmp`;
       writeFileSync(temporary, JSON.stringify(calls), { mode: 0o600 });
+      // Broken as stale while we hung (over 10 s): what we read may be old, so write nothing.
+      if (readText(this.lock) !== token) {
+        tryUnlink(temporary);
+        return undefined;
+      }
       renameSync(temporary, this.file);
       return result;
     } finally {
@@ -110,25 +109,32 @@ export class Ledger {
     }
   }
 
-  /** Creates the lock file with our token; breaks a stale one. False if it stayed busy for LOCK_TRY_MS. */
+  /**
+   * Links a file holding our token as the lock (so a lock is never seen empty); breaks a stale
+   * one. False if it stayed busy for LOCK_TRY_MS.
+   */
   private acquire(token: string): boolean {
-    const started = performance.now();
-    for (;;) {
-      try {
-        const fd = openSync(this.lock, "wx", 0o600);
+    const mine = `${this.lock}.${this.owner}`;
+    writeFileSync(mine, token, { mode: 0o600 });
+    try {
+      const started = performance.now();
+      for (;;) {
         try {
-          writeSync(fd, token);
-        } finally {
-          closeSync(fd);
+          linkSync(mine, this.lock);
+          return true;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         }
-        return true;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const held = readText(this.lock);
+        // Ours, left by a change that threw or by a fresh lock put back after its holder was done:
+        // this process is not inside a change (it runs one at a time), so it is free.
+        if (held === token) tryUnlink(this.lock);
+        else if (held !== undefined && isStale(this.lock, held)) breakLock(this.lock, held, this.owner);
+        else if (performance.now() - started >= LOCK_TRY_MS) return false;
+        else Atomics.wait(SLEEPER, 0, 0, 1);
       }
-      const held = readText(this.lock);
-      if (held !== undefined && isStale(this.lock, held)) breakLock(this.lock, held, this.owner);
-      if (performance.now() - started >= LOCK_TRY_MS) return false;
-      Atomics.wait(SLEEPER, 0, 0, 1);
+    } finally {
+      tryUnlink(mine);
     }
   }
 }
@@ -192,13 +198,7 @@ function readLedger(file: string): LedgerCall[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
     (call): call is LedgerCall =>
-      Array.isArray(call) &&
-      call.length === 4 &&
-      typeof call[0] === "string" &&
-      Number.isFinite(call[1]) &&
-      (call[2] === null || Number.isFinite(call[2])) &&
-      Number.isInteger(call[3]) &&
-      call[3] >= 1,
+      Array.isArray(call) && call.length === 3 && typeof call[0] === "string" && Number.isFinite(call[1]) && (call[2] === null || Number.isFinite(call[2])),
   );
 }
 

@@ -22,6 +22,8 @@ const LEDGER = "ledger.json";
 interface Entry {
   demand: number;
   rate: number;
+  /** The places of this process's budget (requests per second). */
+  places: number;
   /** Wall-clock milliseconds: the one clock processes share. */
   at: number;
 }
@@ -48,8 +50,12 @@ interface Entry {
  */
 export class MachinePeers implements Peers {
   private readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
-  /** The budgets this process coordinates on: when it joined (wall clock), its ledger, its last allowance. */
-  private readonly joined = new Map<string, { at: number; ledger: Ledger; allowance: number }>();
+  /**
+   * The budgets this process coordinates on: when it joined (wall clock), its ledger, its last
+   * allowance, and the machine's places: the smallest budget among the processes calling on it,
+   * so that one configured lower is not starved by those that fill the ledger to theirs.
+   */
+  private readonly joined = new Map<string, { at: number; ledger: Ledger; allowance: number; places: number }>();
   /** After a file-system error, on its own until then (wall clock): a temp cleaner, a full disk. */
   private brokenUntil = -Infinity;
 
@@ -66,25 +72,27 @@ export class MachinePeers implements Peers {
     try {
       const folder = this.folder(key);
       let joined = this.joined.get(key);
-      // Every time: a temp cleaner may have removed it since.
+      // Every time: a temp cleaner may have removed it since, and someone else made it again.
       mkdirSync(folder, { recursive: true, mode: 0o700 });
+      // Another user's directory could starve us with made-up demand: coordinate only in our own.
+      if (typeof process.getuid === "function" && lstatSync(this.dir).uid !== process.getuid()) throw new Error("not our directory");
+      const places = Math.max(1, Math.floor(ceiling));
       if (!joined) {
-        // Another user's directory could starve us with made-up demand: coordinate only in our own.
-        if (typeof process.getuid === "function" && lstatSync(this.dir).uid !== process.getuid()) throw new Error("not our directory");
-        joined = { at: now, ledger: new Ledger(folder, this.id, this.now), allowance: ceiling };
+        joined = { at: now, ledger: new Ledger(folder, this.id, this.now), allowance: ceiling, places };
         this.joined.set(key, joined);
         joinedPeers.add(this);
       }
-      const own: Entry = { demand: Math.max(1, mine.demand), rate: mine.rate, at: now };
+      const own: Entry = { demand: Math.max(1, mine.demand), rate: mine.rate, places, at: now };
       const file = path.join(folder, `${this.id}.json`);
       writeFileSync(`${file}.tmp`, JSON.stringify(own), { mode: 0o600 });
       renameSync(`${file}.tmp`, file);
       let demand = own.demand;
       let othersRate = 0;
+      let fewestPlaces = places;
       for (const name of readdirSync(folder)) {
         const other = path.join(folder, name);
-        // Left by a process killed between a write and its rename.
-        if (name.endsWith(".tmp") || name.endsWith(".broken")) {
+        // Left by a process killed between a write and its rename, or while it held the lock.
+        if (name.endsWith(".tmp") || name.endsWith(".broken") || name.startsWith("ledger.lock.")) {
           if (isOlderThan(other, REMOVE_MS)) tryUnlink(other);
           continue;
         }
@@ -95,7 +103,9 @@ export class MachinePeers implements Peers {
         if (entry.at < now - STALE_MS) continue;
         demand += entry.demand;
         othersRate += entry.rate;
+        fewestPlaces = Math.min(fewestPlaces, entry.places);
       }
+      joined.places = fewestPlaces;
       const share = (ceiling * own.demand) / demand;
       // A newcomer also keeps within what the others leave free until they have heard of it
       // (they look every 250 ms); after that, shares alone add up to the budget.
@@ -113,7 +123,15 @@ export class MachinePeers implements Peers {
     // Not joined (never asked for an allowance) or broken for a while: on its own.
     if (!joined || this.now() < this.brokenUntil) return NO_PLACE;
     try {
-      const taken = joined.ledger.reserve(places);
+      let taken;
+      try {
+        taken = joined.ledger.reserve(Math.min(places, joined.places));
+      } catch (error) {
+        // A temp cleaner removed the folder since the last look: once more, in a new one.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        mkdirSync(this.folder(key), { recursive: true, mode: 0o700 });
+        taken = joined.ledger.reserve(Math.min(places, joined.places));
+      }
       if (taken === undefined) return { retryInMs: 5 };
       if ("retryInMs" in taken) return taken;
       return { release: () => joined.ledger.settle(taken.grantedAt, this.now(), () => this.break()) };
@@ -172,10 +190,10 @@ function readEntry(file: string): Entry | undefined {
   try {
     const value: unknown = JSON.parse(readFileSync(file, "utf8"));
     if (typeof value !== "object" || value === null) return undefined;
-    const { demand, rate, at } = value as Record<string, unknown>;
-    if (![demand, rate, at].every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) return undefined;
-    // Bounded, so that a corrupt file cannot take every share.
-    return { demand: Math.min(demand as number, 10_000), rate: Math.min(rate as number, 1000), at: at as number };
+    const { demand, rate, places, at } = value as Record<string, unknown>;
+    if (![demand, rate, places, at].every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) return undefined;
+    // Bounded, so that a corrupt file cannot take every share, nor every place.
+    return { demand: Math.min(demand as number, 10_000), rate: Math.min(rate as number, 1000), places: Math.max(1, Math.floor(places as number)), at: at as number };
   } catch {
     return undefined;
   }

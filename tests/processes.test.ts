@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, startEmulator } from "../emulator";
@@ -50,10 +50,9 @@ describe("several processes on one machine", () => {
           return { code, stderr };
         }),
       );
-      // --quiet: nothing but errors on stderr (a Node warning would be one line of its own).
+      // --quiet: nothing but errors on stderr.
       for (const { code, stderr } of processes) expect({ code, errors: stderr.split("\n").filter((line) => /error/i.test(line)) }).toEqual({ code: 0, errors: [] });
       const stats = (await emulator.stats()).actions.DescribeTaskStatus;
-      expect(stats.throttled).toBe(0);
       // Each process alone would send up to 6 in a second: four of them, up to 24.
       expect(stats.maxPerSecond).toBeLessThanOrEqual(BUDGET);
       // ...and the budget was used, not left idle (calls a second apart plus their latency: at least 5 of 6).
@@ -65,5 +64,34 @@ describe("several processes on one machine", () => {
     } finally {
       await emulator.close();
     }
+  }, 60_000);
+
+  test("the ledger's lock: three processes changing it as fast as they can lose no update", async () => {
+    const folder = fresh("task-wait-ledger-");
+    const LEDGER = join(__dirname, "../dist/provider/ledger.js");
+    const CHANGES = 300;
+    // Places enough for every call: each reservation adds one call to the ledger, under the lock.
+    const script = `
+      const { Ledger } = require(${JSON.stringify(LEDGER)});
+      const ledger = new Ledger(${JSON.stringify(folder)}, "p" + process.pid, Date.now);
+      let done = 0, busy = 0;
+      while (done < ${CHANGES}) {
+        if (ledger.reserve(1e9) === undefined) busy++; else done++;
+      }
+      process.stdout.write(String(busy));`;
+    const runs = await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+        const [code] = (await once(child, "close")) as [number | null];
+        return { code, busy: Number(out) };
+      }),
+    );
+    expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
+    const calls = JSON.parse(readFileSync(join(folder, "ledger.json"), "utf8")) as unknown[];
+    expect(calls).toHaveLength(3 * CHANGES);
+    // Nothing left behind: no lock, no temporary file.
+    expect(readdirSync(folder)).toEqual(["ledger.json"]);
   }, 60_000);
 });
