@@ -18,6 +18,10 @@ const LOCK_TRY_MS = 5;
 const SETTLE_RETRY_MS = 10;
 const SETTLE_TRIES = 100;
 
+/** The ledger and its lock, in a budget's folder; a lock being taken is first written as `ledger.lock.<owner>`. */
+export const LEDGER_FILE = "ledger.json";
+export const LOCK_FILE = "ledger.lock";
+
 /** One call in the ledger: the process, when it was granted, and when it settled (null: in flight). */
 type LedgerCall = [owner: string, grantedAt: number, settledAt: number | null];
 
@@ -39,8 +43,8 @@ export class Ledger {
     private readonly owner: string,
     private readonly now: () => number,
   ) {
-    this.file = path.join(folder, "ledger.json");
-    this.lock = path.join(folder, "ledger.lock");
+    this.file = path.join(folder, LEDGER_FILE);
+    this.lock = path.join(folder, LOCK_FILE);
   }
 
   /** Takes one of `places`: when it was granted, how long until one may be free, or undefined while the lock stays busy. */
@@ -210,7 +214,7 @@ function readText(file: string): string | undefined {
   }
 }
 
-function tryUnlink(file: string): void {
+export function tryUnlink(file: string): void {
   try {
     unlinkSync(file);
   } catch {

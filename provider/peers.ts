@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { Ledger } from "./ledger";
+import { Ledger, LEDGER_FILE, LOCK_FILE, tryUnlink } from "./ledger";
 import type { MachinePlace, Peers } from "./throttle";
 
 /** Environment variable that turns coordination between this machine's processes off (`off`). */
@@ -16,8 +16,6 @@ const NEWCOMER_MS = 1000;
 const REMOVE_MS = 60_000;
 /** After a file-system error, a process adapts alone this long before it tries the directory again. */
 const BROKEN_MS = 10_000;
-/** The budget's ledger of places (ledger.ts), next to the processes' files. */
-const LEDGER = "ledger.json";
 
 interface Entry {
   demand: number;
@@ -92,11 +90,11 @@ export class MachinePeers implements Peers {
       for (const name of readdirSync(folder)) {
         const other = path.join(folder, name);
         // Left by a process killed between a write and its rename, or while it held the lock.
-        if (name.endsWith(".tmp") || name.endsWith(".broken") || name.startsWith("ledger.lock.")) {
+        if (name.endsWith(".tmp") || name.endsWith(".broken") || name.startsWith(`${LOCK_FILE}.`)) {
           if (isOlderThan(other, REMOVE_MS)) tryUnlink(other);
           continue;
         }
-        if (!name.endsWith(".json") || name === `${this.id}.json` || name === LEDGER) continue;
+        if (!name.endsWith(".json") || name === `${this.id}.json` || name === LEDGER_FILE) continue;
         const entry = readEntry(other);
         if (!entry) continue;
         if (entry.at < now - REMOVE_MS) tryUnlink(other);
@@ -123,14 +121,15 @@ export class MachinePeers implements Peers {
     // Not joined (never asked for an allowance) or broken for a while: on its own.
     if (!joined || this.now() < this.brokenUntil) return NO_PLACE;
     try {
+      const limit = Math.min(places, joined.places);
       let taken;
       try {
-        taken = joined.ledger.reserve(Math.min(places, joined.places));
+        taken = joined.ledger.reserve(limit);
       } catch (error) {
         // A temp cleaner removed the folder since the last look: once more, in a new one.
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         mkdirSync(this.folder(key), { recursive: true, mode: 0o700 });
-        taken = joined.ledger.reserve(Math.min(places, joined.places));
+        taken = joined.ledger.reserve(limit);
       }
       if (taken === undefined) return { retryInMs: 5 };
       if ("retryInMs" in taken) return taken;
@@ -196,14 +195,6 @@ function readEntry(file: string): Entry | undefined {
     return { demand: Math.min(demand as number, 10_000), rate: Math.min(rate as number, 1000), places: Math.max(1, Math.floor(places as number)), at: at as number };
   } catch {
     return undefined;
-  }
-}
-
-function tryUnlink(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // Already gone.
   }
 }
 
