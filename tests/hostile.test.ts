@@ -736,7 +736,7 @@ describe("review findings", () => {
   test("STS quoting the base token in a refusal: no part of the token in the credential error", async () => {
     server.script(answer({ Error: { Code: "InvalidParameter", Message: `${"m".repeat(270)} token ${token}` } }));
     const options = { service: "clb", taskId, region, endpoint: other.url, credentials: { ...credentials, token }, assumeRole: { roleArn: "qcs::cam::uin/200000000002:roleName/deployer" } };
-    const { spec, run } = parseWaitOptions(options as WaitOptions, { TENCENTCLOUD_STS_ENDPOINT: server.url });
+    const { spec, run } = await parseWaitOptions(options as WaitOptions, { TENCENTCLOUD_STS_ENDPOINT: server.url });
     const error = await runWait(spec, run, freshRuntime()).catch((e) => e);
     expect(error).toMatchObject({ code: "AssumeRoleFailed" });
     expect(other.requests).toHaveLength(0);
