@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal, type Clock } from "./clock";
 import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile, tkeOidcRole } from "./credentials/sources";

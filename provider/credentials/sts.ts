@@ -1,4 +1,4 @@
-import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import type { AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityRequest } from "tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_models";
 import { ApiAnswerError, classifyCallError, CredentialProblem } from "../callFailures";
 import { raceSignal, type Clock } from "../clock";
