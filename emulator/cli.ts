@@ -104,7 +104,7 @@ function number(name: string, value: string | undefined, range: Range): number |
 function servedHelp(): string {
   const rows = SERVICE_NAMES.map((name) => {
     const { product, version, actions } = SERVICE_TABLE[name];
-    return `  ${name.padEnd(10)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
+    return `  ${name.padEnd(12)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
   });
   return `
 Actions served (status action first; the others start tasks):
