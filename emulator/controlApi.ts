@@ -5,7 +5,7 @@ import type { ScriptSpec } from "./scripts";
 import { idSpaceOf, SERVICE_NAMES, SERVICE_TABLE, type EmulatedService, type IdSpace } from "./services";
 import type { EmulatorState } from "./state";
 import { accountOfRole, type RoleSpec } from "./sts";
-import { isTaskOutcome, TASK_OUTCOMES, type EmulatedPhase, type EmulatedStatus, type EmulatedTaskDetail, type IdKind, type NewEmulatedTask, type TaskDefaults, type TaskStore } from "./tasks";
+import { isTaskOutcome, TASK_OUTCOMES, type EmulatedPhase, type EmulatedStatus, type EmulatedTaskDetail, type EmulatedTaskDetails, type IdKind, type NewEmulatedTask, type TaskDefaults, type TaskStore } from "./tasks";
 
 /** The prefix of the control API: the emulator's own, clearly not Tencent Cloud's. */
 export const CONTROL_PREFIX = "/_emulator/";
@@ -129,8 +129,12 @@ function parseTaskSpec(input: Input, tasks: TaskStore): { task: NewEmulatedTask;
     throw new ControlInputError(`\`idSpace\` must be one of ${spaces.map((space) => space.name).join(", ")} for ${service} tasks.`);
   }
   const space = idSpaceOf(entry, spaceName);
+  const defaults: Partial<EmulatedTaskDetails> = entry.detailDefaults?.() ?? {};
   const details = Object.fromEntries(
-    entry.details.map((name) => [name, LIST_DETAILS.includes(name) ? (field(input, name, isStringArray, "an array of strings") ?? null) : (field(input, name, isString, "a string") ?? null)]),
+    entry.details.map((name) => [
+      name,
+      (LIST_DETAILS.includes(name) ? field(input, name, isStringArray, "an array of strings") : field(input, name, isString, "a string")) ?? defaults[name] ?? null,
+    ]),
   );
   return {
     task: {

@@ -135,6 +135,8 @@ export interface ServiceEntry extends IdSpace {
   regionRequired: boolean;
   /** The details the control API takes for its tasks. */
   details: readonly EmulatedTaskDetail[];
+  /** The details of a control API task that names none of them (Redis: a `Configure` task on a new instance). */
+  detailDefaults?: () => Partial<EmulatedTaskDetails>;
   /** Id spaces beyond the first, each read by its own status action (TDSQL-C's `TaskId`). */
   otherIdSpaces?: readonly IdSpace[];
   /** The first id space's status action first, then the actions that start tasks or read more of them. */
@@ -252,6 +254,7 @@ export const SERVICE_TABLE = {
     ...TASK_INFO,
     notFound: "InvalidParameter.InvalidParameter",
     details: INSTANCE_DETAILS,
+    detailDefaults: () => ({ instanceId: randomResourceId("crs"), taskType: "Configure" }),
     actions: [
       action<Redis.DescribeTaskInfoRequest, Redis.DescribeTaskInfoResponse>({
         name: "DescribeTaskInfo",
