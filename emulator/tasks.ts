@@ -45,7 +45,6 @@ export interface EmulatedTaskDetails {
 }
 
 export type EmulatedTaskDetail = keyof EmulatedTaskDetails;
-export const TASK_DETAILS: readonly EmulatedTaskDetail[] = ["instanceId", "taskType", "dealName", "loadBalancerIds", "targets"];
 
 export interface EmulatedTask extends EmulatedTaskDetails {
   service: EmulatedService;
