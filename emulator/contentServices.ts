@@ -40,7 +40,7 @@ export const CONTENT_SERVICES = {
         rules: { Limit: positiveInteger, Offset: integer, PurgeType: oneOf("url", "path") },
         handle({ TaskId, StartTime, PurgeType, Offset, Limit }, context) {
           const logs = cdnLogs(TaskId, StartTime, context)
-            .filter(({ task }) => PurgeType === undefined || task.taskType === PurgeType)
+            .filter(({ task }) => PurgeType === undefined || (task.taskType ?? "url") === PurgeType)
             .map(({ task, url }): Cdn.PurgeTask => ({ TaskId: String(task.taskId), Url: url, Status: context.status(task) as string, PurgeType: task.taskType ?? "url", CreateTime: beijingTime(task.createdAt) }));
           return { TotalCount: logs.length, PurgeLogs: page(logs, Offset, Limit ?? 20) };
         },

@@ -174,6 +174,10 @@ describe("the services of deployment pipelines, through their own calls", () => 
     // Purge and push records are apart.
     await expect(content.DescribePushTasks({ TaskId: String(urls.TaskId) })).resolves.toMatchObject({ TotalCount: 0 });
     expect((await failure(content.DescribePurgeTasks({}))).code).toBe("MissingParameter");
+    await expect(content.DescribePurgeTasks({ TaskId: String(urls.TaskId), PurgeType: "path" })).resolves.toMatchObject({ TotalCount: 0 });
+    // A task of the control API is a URL purge of a sample URL.
+    const { taskId } = await emulator.createTask({ service: "cdn-purge" });
+    await expect(content.DescribePurgeTasks({ TaskId: taskId, PurgeType: "url" })).resolves.toMatchObject({ TotalCount: 1, PurgeLogs: [{ Url: expect.stringMatching(/^https:\/\//) }] });
   });
 
   it("EdgeOne CreatePurgeTask and CreatePrefetchTask: a JobId with one task per target, found by the job-id filter", async () => {
