@@ -8,7 +8,7 @@ import { endTime, filterValues, idsOrFilter, isoTime, page } from "./answers";
 import { integer, nonEmptyString, nonEmptyStringArray, oneOf, positiveInteger, type ParameterRule } from "./parameters";
 import { action, INSTANCE_DETAILS, service, type ActionSpec, type ServiceContext, type ServiceEntry } from "./serviceEntry";
 import type { EmulatedService } from "./services";
-import { type EmulatedTask } from "./tasks";
+import type { EmulatedTask } from "./tasks";
 
 const LATEST_OPERATION = {
   name: "LatestOperationRequestId",

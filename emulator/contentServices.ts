@@ -6,7 +6,7 @@ import { beijingTime, filterValues, isoTime, page, type Filter } from "./answers
 import { integer, nonEmptyString, nonEmptyStringArray, oneOf, positiveInteger } from "./parameters";
 import { action, service, type ServiceContext, type ServiceEntry } from "./serviceEntry";
 import type { EmulatedService } from "./services";
-import { type EmulatedTask } from "./tasks";
+import type { EmulatedTask } from "./tasks";
 
 /** EdgeOne's purge and prefetch jobs; each service lists its own values. */
 const TEO_JOBS = {
