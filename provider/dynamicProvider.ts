@@ -6,15 +6,15 @@ import { MAX_INPUT_TEXT, TaskAbortedError, TaskFailedError, TaskTimeoutError, fo
 import { inputNamesOf, MAX_TIMEOUT_SECONDS, parseTaskInputs, type InputDefaults, type TaskSpec } from "./inputs";
 import { formatProgress, isRoutine } from "./progress";
 import { parseRequestsPerSecond, REQUESTS_PER_SECOND_CONFIG, REQUESTS_PER_SECOND_ENV, sharedRuntime } from "./runtime";
-import type { InputFailure, TaskDetails, TaskResult } from "./task";
+import { DETAIL_KEYS } from "./services";
+import type { InputFailure, TaskResult } from "./task";
 import { cut, printable, Secrets } from "./text";
 import { runWait } from "./wait";
 
 /** Changing only these (or the provider code) is an in-place update that does not wait again; any other input is a new task. */
 const UPDATE_ON_CHANGE = ["timeoutSeconds", "failOnTaskFailure", "__provider"];
 /** What a wait adds to the inputs. */
-const DETAILS: (keyof TaskDetails)[] = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"];
-const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAILS, "completedAt", "attempts", "waitedSeconds"];
+const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAIL_KEYS, "completedAt", "attempts", "waitedSeconds"];
 
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};

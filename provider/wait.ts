@@ -6,8 +6,10 @@ import { parseTaskInputs, readInputs, type InputDefaults, type TaskInputs, type 
 import { pollUntilDone } from "./poller";
 import { ProgressChannel, type ProgressEvent } from "./progress";
 import { budgetFor, BudgetSettingError, requestsPerSecondFromEnv, sharedRuntime, type WaitRuntime } from "./runtime";
+import { DETAIL_KEYS } from "./services";
 import type { InputFailure, TaskDetails, TaskObservation, TaskResult } from "./task";
 import { cut, Secrets } from "./text";
+import type { UnknownId } from "./services";
 import { callApi } from "./transport";
 
 /** `waitForTask`'s options: the resource's inputs, plus what only a program can give. */
@@ -127,6 +129,8 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
     const budgetKey = (account: string) => [query.request.action, query.request.version, spec.endpoint.host, account].join("|");
     const requestsPerSecond = budgetFor(runtime, query.rateLimit);
     const wait = {};
+    /** Whether an answer has shown the task: a not-found after that is no longer the API's lag. */
+    let seen = false;
     const call = async (signal: AbortSignal): Promise<TaskObservation> => {
       const credential = await identity.current(signal);
       secrets.add(credential.secretKey, credential.token);
@@ -141,6 +145,7 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
           return query.read(secrets.scrubDeep(response));
         }),
       );
+      seen = true;
       return secrets.scrubDeep(observation);
     };
 
@@ -152,9 +157,11 @@ export async function runWait(spec: TaskSpec, options: RunOptions, runtime: Wait
       if (failure.code === "AuthFailure.TokenFailure" && identity.renewAfterTokenFailure?.()) {
         return { retry: true, throttled: false, reason, requestId, code: failure.code };
       }
-      const code = cut(secrets.scrub(failure.code), 128);
+      const unknown = unknownIdFailure(query.unknownId, failure.code, seen, clock.now() - started, reason);
+      if (unknown?.retry) return { retry: true, throttled: false, reason, requestId, code: failure.code };
+      const code = unknown ? "TaskNotFound" : cut(secrets.scrub(failure.code), 128);
       const hint = failure.hint ?? hintFor(code, { credentialOrigin: identity.origin, product: query.request.product });
-      return { ...failure, code, reason, requestId, hint };
+      return { ...failure, code, reason: unknown?.reason ?? reason, requestId, hint };
     };
 
     const outcome = await pollUntilDone({
@@ -216,10 +223,24 @@ async function withinDeadline<T>(work: (signal: AbortSignal) => Promise<T>, dead
   }
 }
 
-const DETAILS: (keyof TaskDetails)[] = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"];
-
 function details(observation: TaskObservation): TaskDetails {
-  return Object.fromEntries(DETAILS.filter((key) => observation[key] !== undefined).map((key) => [key, observation[key]]));
+  return Object.fromEntries(DETAIL_KEYS.filter((key) => observation[key] !== undefined).map((key) => [key, observation[key]]));
+}
+
+/**
+ * A not-found answer (an API code of `unknownId`, or a reader's TaskNotFound): within the grace
+ * after the wait's start, and while no answer has shown the task, it may be the API's lag and is
+ * retried; after it, the wait ends saying the id was never seen (or, seen before, vanished).
+ */
+function unknownIdFailure(unknownId: UnknownId | undefined, code: string, seen: boolean, waitedMs: number, reason: string): { retry: true } | { retry: false; reason: string } | undefined {
+  if (!unknownId) return undefined;
+  const notFound = code === "TaskNotFound" || unknownId.codes.some((known) => (known.endsWith(".") ? code.startsWith(known) : code === known));
+  if (!notFound) return undefined;
+  if (!seen && waitedMs < unknownId.graceSeconds * 1000) return { retry: true };
+  const what = seen
+    ? "the task was seen earlier in this wait and is no longer found"
+    : `the id was never seen: no answer knew it within ${unknownId.graceSeconds}s of the wait's start`;
+  return { retry: false, reason: `TaskNotFound: ${what} (the last answer: ${reason})` };
 }
 
 /** Drops undefined fields: Pulumi's wire format cannot carry them. */
