@@ -220,7 +220,7 @@ export function statusQuery(parts: Omit<TaskQuery, "read" | "wanted" | "statusVa
   return {
     ...query,
     read: answerReader(query.request.action, rule, selector),
-    wanted: rule.parts ? `${wanted} for every part` : wanted,
+    wanted: rule.parts === undefined ? wanted : `${wanted} for every part`,
     statusValue,
     statusText: ({ state, rawStatus, waitingFor }) => {
       const value = statusValue(rawStatus);

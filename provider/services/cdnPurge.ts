@@ -22,9 +22,8 @@ export const cdnPurge = declareService<CdnPurgeTask, string>({
   rateLimit: 20,
   id: stringId({ param: "TaskId", send: (id) => ({ TaskId: id, Limit: CDN_PAGE }), noun: "purge", origin: "the TaskId answered by PurgeUrlsCache or PurgePathCache", example: "20d7c8b3-cd5a-4b33-9cd0-f3ec02b7d7a0" }),
   rule: {
-    status: "PurgeLogs[].Status",
-    label: "Status",
-    parts: true,
+    parts: "PurgeLogs",
+    status: "Status",
     pending: ["process"],
     success: ["done"],
     failure: ["fail"],

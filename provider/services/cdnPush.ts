@@ -20,9 +20,8 @@ export const cdnPush = declareService<CdnPushTask, string>({
   rateLimit: 20,
   id: stringId({ param: "TaskId", send: (id) => ({ TaskId: id, Limit: CDN_PAGE }), noun: "prefetch", origin: "the TaskId answered by PushUrlsCache", example: "7c4d2e9a-1b3f-4a5c-8d6e-0f1a2b3c4d5e" }),
   rule: {
-    status: "PushLogs[].Status",
-    label: "Status",
-    parts: true,
+    parts: "PushLogs",
+    status: "Status",
     pending: ["process"],
     success: ["done"],
     failure: ["fail", "invalid"],

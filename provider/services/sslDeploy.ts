@@ -15,7 +15,8 @@ const COUNTS = { pending: ["PendingTotalCount", "RunningTotalCount"], success: [
  * The per-resource `DeployRecordDetail.Status` documents no values; the answer documents the
  * counts of resources pending, deploying, succeeded and failed. The status read is the list of
  * the counts above zero: pending while a resource is pending or deploying, then failed if one
- * failed (each resource with an error is named), else succeeded. All zero: no record yet.
+ * failed (each resource with an error is named), else succeeded. All zero: no record yet; a
+ * count missing or not a number: an UnexpectedAnswer.
  */
 export const sslDeploy = declareService<SslDeployTask, number>({
   service: "ssl-deploy",
@@ -32,9 +33,10 @@ export const sslDeploy = declareService<SslDeployTask, number>({
     origin: "the DeployRecordId answered by DeployCertificateInstance (or DeployCertificateRecordRollback)",
   }),
   rule: {
-    status: `[${[...COUNTS.pending, ...COUNTS.failure, ...COUNTS.success].map((count) => `${count} > \`0\` && '${count}'`).join(", ")}][?@]`,
+    // Each count above zero by its name; a count that is not a number by a text no list knows (UnexpectedAnswer).
+    parts: `[${[...COUNTS.pending, ...COUNTS.failure, ...COUNTS.success].map((count) => `type(${count}) != 'number' && '${count} is not a number' || ${count} > \`0\` && '${count}'`).join(", ")}][?@]`,
+    status: "@",
     label: "count",
-    parts: true,
     ...COUNTS,
     message: "join('; ', DeployRecordDetailList[?ErrorMsg].join(': ', [InstanceId || ResourceType || '', ErrorMsg]))",
     details: { failedItems: "DeployRecordDetailList[?ErrorMsg].InstanceId" },

@@ -29,9 +29,8 @@ export const sslUpdate = declareService<SslUpdateTask, number>({
     origin: "the DeployRecordId answered by UpdateCertificateInstance (or UpdateCertificateRecordRollback), above 0",
   }),
   rule: {
-    status: "RecordDetailList[].List[].Status",
-    label: "Status",
-    parts: true,
+    parts: "RecordDetailList[].List[]",
+    status: "Status",
     pending: [0, 3],
     success: [1, 6],
     failure: [2, 4, 5],

@@ -11,7 +11,7 @@ import { compilePath, evaluate, PathCostError, type ExpressionNode } from "./pat
  * expressions into the answer's `Response` (or into the task's entry of a list answer).
  */
 export interface StatusRule {
-  /** Where the status value is; with `parts`, the list of the parts' status values. */
+  /** Where the status value is (with `parts`, in each part). */
   status: string;
   /** How messages name the status when `status` is not a plain field: "Status" for `PurgeLogs[].Status`. */
   label?: string;
@@ -25,11 +25,12 @@ export interface StatusRule {
   /** Compare values as text, so that `"0"` and `0` match: for lists given on a command line. */
   asText?: boolean;
   /**
-   * The task is made of parts with a status each (a CDN purge has one per URL). It is pending
-   * while any part is; then failed if any part failed (a partial success is a failure, carrying
-   * what failed in `message` and `failedItems`), else succeeded. No part at all: not found.
+   * Where the task's parts are, for a task made of parts with a status each (a CDN purge has one
+   * per URL). It is pending while any part is; then failed if any part failed (a partial success
+   * is a failure, carrying what failed in `message` and `failedItems`), else succeeded. No part
+   * at all: not found.
    */
-  parts?: boolean;
+  parts?: string;
   /** The task's message, in either outcome (a reason on failure, CDB's `Info` on success too). */
   message?: string;
   details?: { readonly [K in DetailKey]?: string };
@@ -55,6 +56,7 @@ export type AnswerReader = (response: Record<string, unknown>) => TaskObservatio
  */
 export function answerReader(action: string, rule: StatusRule, selector: TaskSelector = {}): AnswerReader {
   const status = compilePath(rule.status);
+  const parts = rule.parts === undefined ? undefined : compilePath(rule.parts);
   const message = rule.message === undefined ? undefined : compilePath(rule.message);
   const details = Object.entries(rule.details ?? {}).map(([key, path]) => [key as DetailKey, compilePath(path)] as const);
   const entry = selector.entry === undefined ? undefined : compilePath(selector.entry);
@@ -89,8 +91,9 @@ export function answerReader(action: string, rule: StatusRule, selector: TaskSel
     }
     if (operation) checkOperation(operation, read(operation.path, root, "the latest operation"), extra(operation.action, root), memory, requestId);
 
-    const value = read(status, root, rule.status);
-    const { state, rawStatus } = rule.parts ? classifyParts(value, classify, action, rule, requestId) : classifyOne(value, classify, action, rule, requestId);
+    const { state, rawStatus } = parts
+      ? classifyParts(read(parts, root, rule.parts!), (part) => read(status, part, rule.status), classify, action, rule, requestId)
+      : classifyOne(read(status, root, rule.status), classify, action, rule, requestId);
     const observation: TaskObservation = { state, rawStatus, requestId };
     const parked = state === "pending" && typeof rawStatus === "string" ? rule.parked?.[rawStatus] : undefined;
     if (parked) observation.waitingFor = parked;
@@ -165,11 +168,18 @@ function classifyOne(value: JSONValue, classify: Classify, action: string, rule:
   return { state, rawStatus: value };
 }
 
-/** Pending while any part is; then the first failed part's value, else the first part's (a success). */
-function classifyParts(value: JSONValue, classify: Classify, action: string, rule: StatusRule, requestId: string | undefined): { state: TaskState; rawStatus: StatusValue } {
-  if (!Array.isArray(value)) throw new UnexpectedAnswerError(`${action} answered ${value === null ? "nothing" : "no list"} at ${rule.status} (known: ${known(rule)})`, requestId);
-  if (value.length === 0) throw new UnexpectedAnswerError(`${action} answered no part of this task at ${rule.status}`, requestId, "TaskNotFound");
-  const parts = value.map((part) => classifyOne(part, classify, action, rule, requestId));
+/** Pending while any part is; then the first failed part's value, else the first part's (a success). Every part has a known value. */
+function classifyParts(
+  list: JSONValue,
+  statusOf: (part: JSONValue) => JSONValue,
+  classify: Classify,
+  action: string,
+  rule: StatusRule,
+  requestId: string | undefined,
+): { state: TaskState; rawStatus: StatusValue } {
+  if (!Array.isArray(list)) throw new UnexpectedAnswerError(`${action} answered ${list === null ? "nothing" : "no list"} at ${rule.parts}`, requestId);
+  if (list.length === 0) throw new UnexpectedAnswerError(`${action} answered no part of this task at ${rule.parts}`, requestId, "TaskNotFound");
+  const parts = list.map((part) => classifyOne(statusOf(part), classify, action, rule, requestId));
   return parts.find((p) => p.state === "pending") ?? parts.find((p) => p.state === "failed") ?? parts[0];
 }
 

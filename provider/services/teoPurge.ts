@@ -28,9 +28,8 @@ export function contentJob(
       Limit: TEO_PAGE,
     })),
     rule: {
-      status: "Tasks[].Status",
-      label: "Status",
-      parts: true,
+      parts: "Tasks",
+      status: "Status",
       pending: ["processing"],
       success: ["success"],
       failure,
