@@ -110,8 +110,8 @@ export interface StatusApi {
   version: string;
   action: string;
   rule: StatusRule;
-  /** For list answers: the list the task's entry is in. */
-  list?: string;
+  /** For list answers: the list the task's entry is in, and the entry's field holding the task's key. */
+  list?: { path: string; key: string };
   /** CVM, Lighthouse: where an entry reports its latest operation's RequestId. */
   operation?: string;
   unknownId: UnknownId;
@@ -181,7 +181,7 @@ function literal(value: string | number): string {
 
 function statusApiOf<Ref>(declaration: ServiceDeclaration<Ref>): StatusApi {
   const { title, product, version, action, rule, list, operation, unknownId, definitions } = declaration;
-  return { title, product, version, action, rule, list: list?.path, operation: operation?.path, unknownId, definitions };
+  return { title, product, version, action, rule, list: list && { path: list.path, key: list.key }, operation: operation?.path, unknownId, definitions };
 }
 
 /**

@@ -38,7 +38,7 @@ export const sslDeploy = declareService<SslDeployTask, number>({
     status: "@",
     label: "count",
     ...COUNTS,
-    message: "join('; ', DeployRecordDetailList[?ErrorMsg].join(': ', [InstanceId || ResourceType || '', ErrorMsg]))",
+    message: "join('; ', DeployRecordDetailList[?ErrorMsg].join(': ', [InstanceId || InstanceName || '', ErrorMsg]))",
     details: { failedItems: "DeployRecordDetailList[?ErrorMsg].InstanceId" },
   },
   unknownId: lag(),

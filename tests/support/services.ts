@@ -57,9 +57,17 @@ function put(object: Record<string, unknown>, path: string, value: unknown): Rec
 
 /** An answer whose status is a field (`Status`, `Result.Status`), with its message field. */
 function plain(
-  row: Omit<Contract, "answer" | "succeeded" | "unknown" | "hasMessage" | "inputs"> & { status: string; message?: string; other: StatusValue; inputs?: Contract["inputs"] },
+  row: Omit<Contract, "answer" | "succeeded" | "unknown" | "hasMessage" | "inputs"> & {
+    status: string;
+    message?: string;
+    other: StatusValue;
+    inputs?: Contract["inputs"];
+    /** Values compared ignoring case (one version of the Redis documentation writes `Error`). */
+    caseless?: boolean;
+  },
 ): Contract {
-  const { status, message, other, ...rest } = row;
+  const { status, message, other, caseless = false, ...rest } = row;
+  const same = (value: unknown) => (caseless && typeof value === "string" && typeof rest.success === "string" ? value.toLowerCase() === rest.success : value === rest.success);
   const answer = (value: StatusValue, _id: string | number, text?: string) => {
     const built = put({}, status, value);
     return message ? put(built, message, text ?? "") : built;
@@ -69,7 +77,7 @@ function plain(
     ...rest,
     hasMessage: message !== undefined,
     answer,
-    succeeded: (response) => at(response, status) === rest.success,
+    succeeded: (response) => same(at(response, status)),
     unknown: (id) => answer(other, id),
   };
 }
@@ -190,8 +198,8 @@ const SSL_COUNTS = ["PendingTotalCount", "RunningTotalCount", "SuccessTotalCount
 /** Every way of naming a task of a built-in service, by a name of its own: the service, or `service/input`. */
 export const CONTRACTS = {
   clb: plain({ service: "clb", product: "clb", version: "2018-03-17", action: "DescribeTaskStatus", status: "Status", message: "Message", request: (id) => ({ TaskId: id }), type: "string", sampleId: "55c85074-3e7f-4c6d-864f-673660d4f8de", pending: 2, success: 0, failure: 1, other: 7 }),
-  redis: plain({ service: "redis", product: "redis", version: "2018-04-12", action: "DescribeTaskInfo", status: "Status", message: "TaskMessage", request: (id) => ({ TaskId: id }), type: "number", sampleId: 4242, pending: "running", success: "succeed", failure: "failed", other: "paused" }),
-  keewidb: plain({ service: "keewidb", product: "keewidb", version: "2022-03-08", action: "DescribeTaskInfo", status: "Status", message: "TaskMessage", request: (id) => ({ TaskId: id }), type: "number", sampleId: 4242, pending: "running", success: "succeed", failure: "failed", other: "queued" }),
+  redis: plain({ service: "redis", product: "redis", version: "2018-04-12", action: "DescribeTaskInfo", status: "Status", message: "TaskMessage", request: (id) => ({ TaskId: id }), type: "number", sampleId: 4242, pending: "running", success: "succeed", failure: "failed", other: "paused", caseless: true }),
+  keewidb: plain({ service: "keewidb", product: "keewidb", version: "2022-03-08", action: "DescribeTaskInfo", status: "Status", message: "TaskMessage", request: (id) => ({ TaskId: id }), type: "number", sampleId: 4242, pending: "running", success: "succeed", failure: "failed", other: "queued", caseless: true }),
   cdb: plain({ service: "cdb", product: "cdb", version: "2017-03-20", action: "DescribeAsyncRequestInfo", status: "Status", message: "Info", request: (id) => ({ AsyncRequestId: id }), type: "string", sampleId: "f2fbe7f4-2f7fd0bf-a9a8cb2c-f2c2f7f4", pending: "RUNNING", success: "SUCCESS", failure: "FAILED", other: "success" }),
   mongodb: plain({ service: "mongodb", product: "mongodb", version: "2019-07-25", action: "DescribeAsyncRequestInfo", status: "Status", request: (id) => ({ AsyncRequestId: String(id) }), type: "string", sampleId: "4242", pending: "running", success: "success", failure: "failed", other: "SUCCESS" }),
   postgres: listed({ service: "postgres", product: "postgres", version: "2017-03-12", action: "DescribeTasks", list: "TaskSet", key: "TaskId", status: "Status", message: "TaskDetail.Message", request: (id) => ({ TaskId: id }), type: "number", sampleId: 4242, pending: "Running", success: "Success", failure: "Fail", other: "Queued" }),
