@@ -3,12 +3,13 @@ import { checkParameters } from "../emulator/parameters";
 import { SERVICE_TABLE, type IdSpace } from "../emulator/services";
 import type { TaskPhase } from "../emulator/tasks";
 import { UnexpectedAnswerError } from "../provider/callFailures";
-import { systemClock, type Clock } from "../provider/clock";
+import type { Clock } from "../provider/clock";
 import { TaskApiError, TaskFailedError, TaskInputError } from "../provider/errors";
 import { formatProgress, type ProgressEvent } from "../provider/progress";
 import { adapterFor, catalogue, SERVICES } from "../provider/services";
 import type { WaitOptions } from "../provider/wait";
 import { credentials, freshRuntime, useEmulator, waitOn } from "./support/emulator";
+import { MovableClock } from "./support/movableClock";
 import { answerWith, CASES, CONTRACTS, CVM_INSTANCE, sentId, type Case, type Contract } from "./support/services";
 
 /** Every built-in service through the real SDK against the emulator, and `custom` on scripted answers. */
@@ -95,20 +96,6 @@ describe("failure", () => {
     }
   });
 });
-
-/**
- * A clock that runs in real time, and that a test moves forward at once: the grace after the
- * call passes without the test waiting for it.
- */
-class MovableClock implements Clock {
-  private skew = 0;
-  now = () => systemClock.now() + this.skew;
-  date = () => new Date(Date.now() + this.skew);
-  sleep = systemClock.sleep;
-  forward(ms: number) {
-    this.skew += ms;
-  }
-}
 
 describe("an id not known right after the call", () => {
   test("is retried within the grace, then read: read-after-write lag never fails the wait", async () => {
