@@ -30,6 +30,10 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
   declare readonly service: pulumi.Output<Service>;
   declare readonly taskId: pulumi.Output<string | number | undefined>;
   declare readonly dealName: pulumi.Output<string | undefined>;
+  /** SQL Server, MariaDB, TDSQL, CKafka, TDSQL-C: the FlowId, where given instead of taskId. */
+  declare readonly flowId: pulumi.Output<string | number | undefined>;
+  /** EdgeOne: the site the job ran on. */
+  declare readonly zoneId: pulumi.Output<string | undefined>;
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly endpoint: pulumi.Output<string | undefined>;
   declare readonly timeoutSeconds: pulumi.Output<number>;

@@ -18,7 +18,8 @@ export const gwlb = declareService<GwlbTask>({
   rateLimit: 20,
   id: stringId({ param: "TaskId", noun: "task", origin: "the RequestId answered by the asynchronous GWLB call", example: "6d1a0b2c-9e8f-4a7b-8c6d-5e4f3a2b1c0d" }),
   rule: { status: "Status", pending: [2], success: [0], failure: [1], message: "Message", details: { loadBalancerIds: "LoadBalancerIds" } },
-  unknownId: lag(),
+  // What the emulator answers for an unknown record; the vendor documents no code for it.
+  unknownId: lag("InvalidParameter"),
   definitions: {
     fields: ["Status"],
     documented: "the task's current status: 0 succeeded, 1 failed, 2 in progress",

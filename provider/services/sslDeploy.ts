@@ -41,7 +41,8 @@ export const sslDeploy = declareService<SslDeployTask, number>({
     message: "join('; ', DeployRecordDetailList[?ErrorMsg].join(': ', [InstanceId || InstanceName || '', ErrorMsg]))",
     details: { failedItems: "DeployRecordDetailList[?ErrorMsg].InstanceId" },
   },
-  unknownId: lag(),
+  // What the emulator answers for an unknown record; the vendor documents no code for it.
+  unknownId: lag("FailedOperation.CertificateDeployNotExist"),
   definitions: {
     fields: ["PendingTotalCount", "RunningTotalCount", "SuccessTotalCount", "FailedTotalCount"],
     documented: "",

@@ -37,7 +37,8 @@ export const sslUpdate = declareService<SslUpdateTask, number>({
     message: "join('; ', RecordDetailList[].List[] | [?ErrorMsg].join(': ', [InstanceId || ResourceType || '', ErrorMsg]))",
     details: { failedItems: "RecordDetailList[].List[] | [?Status==`2` || Status==`4` || Status==`5`].InstanceId" },
   },
-  unknownId: lag(),
+  // What the emulator answers for an unknown record; the vendor documents no code for it.
+  unknownId: lag("FailedOperation.CertificateDeployNotExist"),
   definitions: {
     fields: ["RecordDetailList[].List[].Status"],
     documented: "0: to deploy; 1: deployed; 2: failed; 3: deploying; 4: rolled back; 5: rollback failed; 6: no resource, nothing to deploy",
