@@ -34,8 +34,8 @@ export class UnexpectedAnswerError extends Error {
   constructor(
     readonly problem: string,
     readonly requestId?: string,
-    /** `TaskNotFound` when a list answer has no entry for the task. */
-    readonly code: "UnexpectedAnswer" | "TaskNotFound" = "UnexpectedAnswer",
+    /** `TaskNotFound`: no entry for the task (yet); `OperationReplaced`: the instance's latest operation is another one. */
+    readonly code: "UnexpectedAnswer" | "TaskNotFound" | "OperationReplaced" = "UnexpectedAnswer",
   ) {
     super(problem);
     this.name = "UnexpectedAnswerError";

@@ -262,7 +262,8 @@ function plainCopy(value: unknown, path: string, depth: number, budget: { left: 
     } catch {
       throw new UnreadableInput(`the input ${show(at)} could not be read (reading it threw)`);
     }
-    (copy as Record<string, unknown>)[key] = depth === 0 && opaque.includes(key) ? item : plainCopy(item, at, depth + 1, budget);
+    // Defined, not assigned: an own `__proto__` key stays a key (checked where it matters) instead of vanishing into the prototype.
+    Object.defineProperty(copy, key, { value: depth === 0 && opaque.includes(key) ? item : plainCopy(item, at, depth + 1, budget), enumerable: true, writable: true, configurable: true });
   }
   return copy;
 }

@@ -2,6 +2,7 @@ import { classifyCallError, hintFor, type CallFailure } from "./callFailures";
 import { credentialFingerprint, type Identity } from "./credentials";
 import type { TaskSpec } from "./inputs";
 import { budgetFor, type WaitRuntime } from "./runtime";
+import type { UnknownId } from "./services";
 import type { TaskObservation } from "./task";
 import { cut, type Secrets } from "./text";
 import { callApi } from "./transport";
@@ -71,16 +72,11 @@ export function statusCalls({ spec, identity, secrets, runtime, requestsPerSecon
     const reason = cut(secrets.scrub(failure.reason), MAX_REASON);
     const requestId = failure.requestId && cut(secrets.scrub(failure.requestId), MAX_CODE);
     if (failure.retry) return { ...failure, reason, requestId };
-    const unknownId = query.unknownId;
-    if (unknownId && (failure.code === "TaskNotFound" || unknownId.codes.includes(failure.code))) {
-      if (!seen && elapsedMs() < unknownId.graceSeconds * 1000) {
-        return { retry: true, throttled: false, reason: `${reason} (a new id may take a few seconds to be visible; retrying for up to ${unknownId.graceSeconds}s)`, requestId, code: failure.code };
-      }
-      const what = seen
-        ? `${query.label} was seen, then ${request.action} no longer knew it (${reason})`
-        : `${query.label} was never seen: ${request.action} did not know the id for ${unknownId.graceSeconds}s (${reason})`;
-      return { retry: false, code: "TaskNotFound", reason: cut(secrets.scrub(what), MAX_REASON), requestId, hint: hintFor("TaskNotFound") };
+    const unknown = unknownIdFailure(query.unknownId, failure.code, seen, elapsedMs());
+    if (unknown === "lag") {
+      return { retry: true, throttled: false, reason: `${reason} (a new id may take a few seconds to be visible; retrying for up to ${query.unknownId!.graceSeconds}s)`, requestId, code: failure.code };
     }
+    if (unknown) return { retry: false, code: "TaskNotFound", reason: cut(`TaskNotFound: ${unknown} (the last answer: ${reason})`, MAX_REASON), requestId, hint: hintFor("TaskNotFound") };
     if (failure.code === "AuthFailure.TokenFailure" && identity.renewAfterTokenFailure?.()) {
       return { retry: true, throttled: false, reason, requestId, code: failure.code };
     }
@@ -90,4 +86,17 @@ export function statusCalls({ spec, identity, secrets, runtime, requestsPerSecon
   };
 
   return { call, classify };
+}
+
+/**
+ * A not-found answer (an API code of `unknownId`, or a reader's TaskNotFound): within the grace
+ * after the wait's start, and while no answer has shown the task, it may be the API's lag
+ * ("lag": retried); after it, what the wait ends saying. Undefined: not a not-found answer.
+ */
+function unknownIdFailure(unknownId: UnknownId | undefined, code: string, seen: boolean, waitedMs: number): "lag" | string | undefined {
+  if (!unknownId) return undefined;
+  const notFound = code === "TaskNotFound" || unknownId.codes.some((known) => (known.endsWith(".") ? code.startsWith(known) : code === known));
+  if (!notFound) return undefined;
+  if (!seen && waitedMs < unknownId.graceSeconds * 1000) return "lag";
+  return seen ? "the task was seen earlier in this wait and is no longer found" : `the id was never seen: no answer knew it within ${unknownId.graceSeconds}s of the wait's start`;
 }

@@ -1,3 +1,5 @@
+import type { TaskDetails } from "./services/details";
+
 /**
  * The vocabulary shared by every part of the waiter: which task, what one status call saw, and
  * what a finished wait reports.
@@ -21,30 +23,14 @@ export interface TaskRef {
   region?: string;
 }
 
-/** What some services' answers add about the task; each is present only where the answer has it. */
-export interface TaskDetails {
-  /** CLB `LoadBalancerIds`. */
-  loadBalancerIds?: string[];
-  /** Redis and KeeWiDB `InstanceId`, PostgreSQL `DBInstanceId`, CVM `InstanceId`. */
-  instanceId?: string;
-  /** Redis, KeeWiDB and PostgreSQL `TaskType`. */
-  taskType?: string;
-  /** When the task started, as the API writes it (Redis, KeeWiDB, MongoDB, PostgreSQL). */
-  startTime?: string;
-  /** When the task ended, as the API writes it (MongoDB, PostgreSQL). */
-  endTime?: string;
-  /** PostgreSQL `Progress`, 0 to 100. */
-  progress?: number;
-  /** CVM `LatestOperation`, such as `StartInstances`. */
-  operation?: string;
-}
-
+/** What some services' answers add about the task: derived from the one list of details in `services/details.ts`. */
+export type { TaskDetails } from "./services/details";
 /** One status answer, read by the service's query. */
 export interface TaskObservation extends TaskDetails {
   state: TaskState;
   /** The API's own value. */
   rawStatus: StatusValue;
-  /** The failure reason in the API's words, when the service has one. */
+  /** The task's message in the API's words, in either outcome, when the service has one. */
   message?: string;
   /** For a pending task held by something outside it: "the maintenance window (Status UNDEFINED)". */
   waitingFor?: string;
@@ -57,6 +43,7 @@ export interface TaskResult extends TaskRef, TaskDetails {
   /** "failed" only with `failOnTaskFailure: false`. */
   status: "succeeded" | "failed";
   rawStatus: StatusValue;
+  /** The task's message in either outcome (a failure reason; CDB's `Info` on success too). */
   message?: string;
   /** ISO-8601 time at which completion was observed. */
   completedAt: string;

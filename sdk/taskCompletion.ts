@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AssumeRoleInputs, CommonInputs } from "../provider/inputs";
-import type { Service, ServiceTask } from "../provider/services";
+import { DETAIL_KEYS, type Service, type ServiceTask, type TaskDetails } from "../provider/services";
 import type { StatusValue } from "../provider/task";
 
 /** Every input may be a Pulumi Input, but `service`, which decides which inputs the rest are. */
@@ -15,17 +15,25 @@ type EachService<T> = T extends unknown ? Inputs<T> : never;
 export type TaskCompletionArgs = EachService<ServiceTask> & Inputs<CommonInputs>;
 
 /** What a wait adds to the inputs; each is registered as an output. */
-const TASK_OUTPUTS = ["status", "rawStatus", "message", "loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation", "completedAt", "attempts", "waitedSeconds"];
+const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAIL_KEYS, "completedAt", "attempts", "waitedSeconds"];
+
+/** The details a service's answer adds, as outputs: one per detail, from the list of details (provider/services/details.ts). */
+type DetailOutputs = { readonly [K in keyof TaskDetails]-?: pulumi.Output<TaskDetails[K] | undefined> };
 
 /**
  * Blocks `pulumi up` until an asynchronous Tencent Cloud task has finished, so that other
  * resources can `dependsOn` it. Fails the deployment with the task's own reason if the task fails.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the interface above only adds declarations
 export class TaskCompletion extends pulumi.dynamic.Resource {
   // `declare`: class fields would otherwise overwrite the outputs Pulumi sets in the constructor.
   declare readonly service: pulumi.Output<Service>;
   declare readonly taskId: pulumi.Output<string | number | undefined>;
   declare readonly dealName: pulumi.Output<string | undefined>;
+  /** SQL Server, MariaDB, TDSQL, CKafka, TDSQL-C: the FlowId, where given instead of taskId. */
+  declare readonly flowId: pulumi.Output<string | number | undefined>;
+  /** EdgeOne: the site the job ran on. */
+  declare readonly zoneId: pulumi.Output<string | undefined>;
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly endpoint: pulumi.Output<string | undefined>;
   declare readonly timeoutSeconds: pulumi.Output<number>;
@@ -39,20 +47,8 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<"succeeded" | "failed">;
   /** The API's own value: CLB Status 0/1, Redis "succeed"/"failed"/"error", CDB "SUCCESS", ... */
   declare readonly rawStatus: pulumi.Output<StatusValue>;
-  /** The failure reason in the API's words, for services that give one. */
+  /** The task's message in the API's words, in either outcome, for services that give one. */
   declare readonly message: pulumi.Output<string | undefined>;
-  /** CLB: the load balancers the task changed. */
-  declare readonly loadBalancerIds: pulumi.Output<string[] | undefined>;
-  /** Redis, KeeWiDB, PostgreSQL, CVM: the instance. */
-  declare readonly instanceId: pulumi.Output<string | undefined>;
-  /** Redis, KeeWiDB, PostgreSQL: the kind of task. */
-  declare readonly taskType: pulumi.Output<string | undefined>;
-  declare readonly startTime: pulumi.Output<string | undefined>;
-  declare readonly endTime: pulumi.Output<string | undefined>;
-  /** PostgreSQL: 0 to 100. */
-  declare readonly progress: pulumi.Output<number | undefined>;
-  /** CVM: the instance's latest operation, such as StartInstances. */
-  declare readonly operation: pulumi.Output<string | undefined>;
   /** ISO-8601 time completion was observed. */
   declare readonly completedAt: pulumi.Output<string>;
   /** Status calls made. */
@@ -64,6 +60,10 @@ export class TaskCompletion extends pulumi.dynamic.Resource {
     super(providerStub, name, { ...outputs, ...args }, opts, "tencentcloud", "TaskCompletion");
   }
 }
+
+// The details (loadBalancerIds, instanceId, taskType, ...) are outputs too, declared from their list.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- only adds declarations
+export interface TaskCompletion extends DetailOutputs {}
 
 /**
  * Loads the real provider inside the provider host, which resolves packages from the program's

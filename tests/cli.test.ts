@@ -65,7 +65,7 @@ async function clbArgs(...ids: string[]) {
 }
 
 async function redisArgs(...ids: string[]) {
-  return ["redis", ...ids, "--endpoint", (await emulator).url];
+  return ["redis", ...ids, "--region", region, "--endpoint", (await emulator).url];
 }
 
 describe("one task", () => {
@@ -111,14 +111,15 @@ describe("one task", () => {
     const [entry] = JSON.parse(stdout);
     expect(entry).toMatchObject({ service: "redis", taskId: Number(id), status: "succeeded", rawStatus: "succeed", instanceId: "crs-abcdefgh", taskType: "Configure" });
     expect(entry.startTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    expect(entry.region).toBeUndefined();
+    // Redis is regional: the region its task was read in is reported.
+    expect(entry.region).toBe(region);
   });
 
   test.concurrent("task failure: exit 1 with the task's reason on stderr and in the JSON", async () => {
     const id = await redisTask({ durationMs: 1000, outcome: "error", message: "disk full on the replica" });
     const { code, stdout, stderr } = await run([...(await redisArgs(id)), "--json"]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`redis task ${id} failed: disk full on the replica.`);
+    expect(stderr).toContain(`redis task ${id} (${region}) failed: disk full on the replica.`);
     const [entry] = JSON.parse(stdout);
     expect(entry).toMatchObject({ service: "redis", taskId: Number(id), status: "failed", rawStatus: "error", message: "disk full on the replica" });
   });
@@ -157,7 +158,7 @@ describe("one task", () => {
     const message = `bad credential ${DEFAULT_CREDENTIAL.secretKey} / ${token}`;
     const { taskId } = await control.createTask({ service: "redis", durationMs: 500, outcome: "failed", message });
     const env = pipelineEnv({ ...credentialEnv, TENCENTCLOUD_SECURITY_TOKEN: token });
-    const { code, stdout, stderr } = await run(["redis", String(taskId), "--endpoint", control.url, "--json"], env);
+    const { code, stdout, stderr } = await run(["redis", String(taskId), "--region", region, "--endpoint", control.url, "--json"], env);
     expect(code).toBe(1);
     expect(stderr).toContain("bad credential *** / ***");
     expect(JSON.parse(stdout)[0].message).toBe("bad credential *** / ***");
@@ -214,12 +215,15 @@ describe("several tasks", () => {
   test.concurrent("the most severe outcome sets the exit status: API error over timeout and failure", async () => {
     const failing = await redisTask({ durationMs: 500, outcome: "failed" });
     const slow = await redisTask({ durationMs: 60_000 });
+    // A refusal no retry can fix (an unknown id is waited out for a grace first: tests/services.test.ts).
+    const refusal = { Error: { Code: "UnauthorizedOperation", Message: "not allowed to read task 987654321" } };
+    await (await emulator).addScript({ action: "DescribeTaskInfo", match: { TaskId: 987654321 }, responses: [refusal] });
     const { code, stderr } = await run([...(await redisArgs(failing, "987654321", slow)), "--timeout", "2"]);
     expect(code).toBe(3);
     // Each task that did not succeed has its own closing line.
-    expect(stderr).toContain(`redis task ${failing} failed`);
-    expect(stderr).toContain("redis task 987654321 failed: InvalidParameter");
-    expect(stderr).toContain(`redis task ${slow} did not finish`);
+    expect(stderr).toContain(`redis task ${failing} (${region}) failed`);
+    expect(stderr).toContain(`redis task 987654321 (${region}) failed: UnauthorizedOperation`);
+    expect(stderr).toContain(`redis task ${slow} (${region}) did not finish`);
   });
 });
 
@@ -233,7 +237,7 @@ describe("--quiet", () => {
     const id = await redisTask({ durationMs: 1000, outcome: "failed", message: "bad parameter" });
     const { code, stdout, stderr } = await run([...(await redisArgs(id)), "--quiet", "--json"]);
     expect(code).toBe(1);
-    expect(stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(new RegExp(`^redis task ${id} failed: bad parameter\\.`))]);
+    expect(stderr.trimEnd().split("\n")).toEqual([expect.stringMatching(new RegExp(`^redis task ${id} \\(${region}\\) failed: bad parameter\\.`))]);
     expect(JSON.parse(stdout)[0]).toMatchObject({ status: "failed", message: "bad parameter" });
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, startEmulator } from "../emulator";
 import { expectNoSecrets } from "./support/secrets";
-import { BUILT_INS, CONTRACTS, taskFields, type BuiltIn } from "./support/services";
+import { answerWith, CASES, CONTRACTS, sentId, type Case, type Contract } from "./support/services";
 
 /** The command for every service family against the emulator. Runs the build: `npm test` builds first. */
 const CLI = join(__dirname, "../dist/sdk/cli.js");
@@ -37,30 +37,51 @@ async function run(args: string[]): Promise<{ code: number | null; stdout: strin
 /** Concurrent tests of an instance product each operate on an instance of their own: an instance's latest operation is one. */
 let instances = 0;
 
-async function task(service: BuiltIn, spec: Record<string, unknown>): Promise<{ id: string; args: string[] }> {
-  const { instance } = CONTRACTS[service];
-  const instanceId = instance && `${instance.slice(0, -2)}${String(instances++).padStart(2, "0")}`;
-  const { taskId } = await (await emulator).createTask({ service, region, ...taskFields(service, instanceId), ...spec });
-  const id = String(taskId);
-  // The command line of the task: its id, plus an instance product's instance.
-  return { id, args: [service, id, "--region", region, ...(instanceId ? ["--instance-id", instanceId] : [])] };
+/** The command line naming task `id` of `name`: the id positional (or as --flow-id), then the other inputs as options. */
+function commandLine(name: Case, id: string | number, instanceId?: string): string[] {
+  const contract: Contract = CONTRACTS[name];
+  const inputs = { ...contract.inputs(id), ...(instanceId ? { instanceId } : {}) };
+  const options = Object.entries(inputs)
+    .filter(([input]) => input !== "taskId")
+    .flatMap(([input, value]) => [`--${input.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(value)]);
+  return [contract.service, ...("taskId" in inputs ? [String(id)] : []), ...options, "--region", region];
 }
 
-describe.each(BUILT_INS)("tencentcloud-task-wait %s", (service) => {
+async function task(name: Case, spec: Record<string, unknown>): Promise<{ id: string; args: string[] }> {
+  const contract: Contract = CONTRACTS[name];
+  const instanceId = contract.instance && `${contract.instance.slice(0, -2)}${String(instances++).padStart(2, "0")}`;
+  const { taskId } = await (await emulator).createTask({ service: contract.service, region, idSpace: contract.idSpace, ...(instanceId ? { instanceId } : {}), ...spec });
+  const id = String(taskId);
+  return { id, args: commandLine(name, id, instanceId) };
+}
+
+describe.each(CASES)("tencentcloud-task-wait %s", (name) => {
+  const contract: Contract = CONTRACTS[name];
+
   test.concurrent("a task that succeeds: exit 0, its JSON entry with the API's success value", async () => {
-    const { args } = await task(service, { durationMs: 300, outcome: "succeeded" });
+    const { args } = await task(name, { durationMs: contract.pending === undefined ? 0 : 300, outcome: "succeeded" });
     const { code, stdout, stderr } = await run([...args, "--json"]);
     expect({ code, stderr }).toMatchObject({ code: 0 });
     const [entry] = JSON.parse(stdout);
-    expect(entry).toMatchObject({ service, status: "succeeded", rawStatus: CONTRACTS[service].success });
+    expect(entry).toMatchObject({ service: contract.service, status: "succeeded", rawStatus: contract.success });
     expect(stderr).toContain("succeeded");
   });
+});
+
+/** One service of each answer shape: a field, a list entry, an instance's operation, parts, counts, per-instance messages. */
+const SHAPES: Case[] = ["clb", "postgres", "cvm", "cdn-purge", "ssl-deploy", "tat"];
+
+describe.each(SHAPES)("tencentcloud-task-wait %s", (name) => {
+  const contract: Contract = CONTRACTS[name];
 
   test.concurrent("a task that fails: exit 1, the failure on stderr", async () => {
-    const { args } = await task(service, { durationMs: 0, outcome: "failed", message: "not enough capacity" });
-    const { code, stderr } = await run(args);
+    // Each case's own task id, so that concurrent scripts never answer another case's request.
+    const id = contract.type === "number" ? 7000 + CASES.indexOf(name) : `${String(contract.sampleId).slice(0, -2)}${String(CASES.indexOf(name)).padStart(2, "0")}`;
+    const { action, version, product, request } = contract;
+    await (await emulator).addScript({ action, version, product, match: request(sentId(name, id)), responses: [answerWith(name, contract.failure!, sentId(name, id), "not enough capacity")] });
+    const { code, stderr } = await run(commandLine(name, id));
     expect(code).toBe(1);
-    expect(stderr).toContain(CONTRACTS[service].hasMessage ? "not enough capacity" : "the API gave no reason");
+    expect(stderr).toContain(contract.hasMessage ? "not enough capacity" : "the API gave no reason");
   });
 });
 

@@ -17,7 +17,7 @@ describe("parseTaskInputs", () => {
     });
     expect(checkTaskInputs({ service: "clb", dealName: "20191122000001", region: "ap-shanghai-fsi" }).failures).toEqual([]);
     expect(checkTaskInputs({ ...redis, taskId: "18215", timeoutSeconds: 60, failOnTaskFailure: false, triggers: ["a", 1] })).toEqual({
-      inputs: { service: "redis", taskId: 18215, timeoutSeconds: 60, failOnTaskFailure: false, triggers: ["a", 1] },
+      inputs: { service: "redis", taskId: 18215, region: "ap-guangzhou", timeoutSeconds: 60, failOnTaskFailure: false, triggers: ["a", 1] },
       failures: [],
     });
   });

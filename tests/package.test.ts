@@ -229,7 +229,7 @@ describe("installed from the tarball, without @pulumi/pulumi", () => {
       const url = /listening on (http:\S+)/.exec(line)?.[1];
       expect(url).toBeDefined();
       const { taskId } = await new EmulatorControl(url!).createTask({ service: "redis", durationMs: 500 });
-      const { stdout } = await run(bin("tencentcloud-task-wait"), ["redis", String(taskId), "--endpoint", url!, "--json", "--quiet"], { env: commandEnv() });
+      const { stdout } = await run(bin("tencentcloud-task-wait"), ["redis", String(taskId), "--region", "ap-guangzhou", "--endpoint", url!, "--json", "--quiet"], { env: commandEnv() });
       expect(JSON.parse(stdout)).toMatchObject([{ service: "redis", taskId, status: "succeeded" }]);
       const version = await run(bin("tencentcloud-task-wait"), ["--version"]);
       expect(version.stdout).toBe(`${(manifest as unknown as { version: string }).version}\n`);

@@ -2,68 +2,30 @@ import fc from "fast-check";
 import { UnexpectedAnswerError } from "../provider/callFailures";
 import { TaskError, TaskInputError } from "../provider/errors";
 import { INPUT_NAMES, parseTaskInputs } from "../provider/inputs";
-import { SERVICES, type Service } from "../provider/services";
+import { SERVICES } from "../provider/services";
 import { waitForTask, type WaitOptions } from "../provider/wait";
 import { credentials, freshRuntime, useEmulator, waitOn } from "./support/emulator";
+import { answerWith, CASES, CONTRACTS, sentId, type Case, type Contract } from "./support/services";
+
+const contractOf = (name: Case): Contract => CONTRACTS[name];
 
 /**
- * Property-based checks over arbitrary inputs and answers, against the contract of each service
- * (which request parameter carries the id, in which JSON type, and which status value is
- * success), as the issue that introduced the services states it: not the implementation's rules.
+ * Property-based checks over arbitrary inputs and answers, against the test table of each
+ * service (tests/support/services.ts: which request parameters carry the id, in which JSON type,
+ * and what reads as success), not the implementation's rules.
  */
-const CONTRACT: Record<Exclude<Service, "custom">, { param: string; type: "string" | "number"; success: (response: Record<string, unknown>, id: unknown) => boolean }> = {
-  clb: { param: "TaskId", type: "string", success: (r) => r.Status === 0 },
-  redis: { param: "TaskId", type: "number", success: (r) => typeof r.Status === "string" && r.Status.toLowerCase() === "succeed" },
-  keewidb: { param: "TaskId", type: "number", success: (r) => typeof r.Status === "string" && r.Status.toLowerCase() === "succeed" },
-  cdb: { param: "AsyncRequestId", type: "string", success: (r) => r.Status === "SUCCESS" },
-  mongodb: { param: "AsyncRequestId", type: "string", success: (r) => r.Status === "success" },
-  postgres: { param: "TaskId", type: "number", success: (r, id) => entry(r.TaskSet, "TaskId", id)?.Status === "Success" },
-  sqlserver: { param: "FlowId", type: "number", success: (r) => r.Status === 0 },
-  mariadb: { param: "FlowId", type: "number", success: (r) => r.Status === 0 },
-  dcdb: { param: "FlowId", type: "number", success: (r) => r.Status === 0 },
-  cynosdb: { param: "FlowId", type: "number", success: (r) => r.Status === 0 },
-  vpc: { param: "TaskId", type: "string", success: (r) => r.Status === "SUCCESS" },
-  gaap: { param: "TaskId", type: "string", success: (r) => r.Status === "SUCCESS" },
-  ckafka: { param: "FlowId", type: "number", success: (r) => (r.Result as Record<string, unknown> | undefined)?.Status === 0 },
-  eip: { param: "TaskId", type: "number", success: (r) => r.Result === "SUCCESS" },
-  cvm: {
-    param: "InstanceIds",
-    type: "string",
-    success: (r) => {
-      const instance = entry(r.InstanceSet, "InstanceId", "ins-0a1b2c3d");
-      return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
-    },
-  },
-  lighthouse: {
-    param: "InstanceIds",
-    type: "string",
-    success: (r) => {
-      const instance = entry(r.InstanceSet, "InstanceId", "lhins-0a1b2c3d");
-      return instance?.LatestOperationState === "SUCCESS" && instance.LatestOperationRequestId === CVM_REQUEST;
-    },
-  },
-};
-const CVM_REQUEST = "3a1f2a64-6b2c-4b1e-9d1f-1c5e8b0c7a3d";
-/** Instance products (CVM): the instance whose latest operation the task is. */
-const INSTANCES: Partial<Record<keyof typeof CONTRACT, string>> = { cvm: "ins-0a1b2c3d", lighthouse: "lhins-0a1b2c3d" };
-const instanceInputs = (service: keyof typeof CONTRACT) => (INSTANCES[service] ? { instanceId: INSTANCES[service] } : {});
-const BUILT_IN = Object.keys(CONTRACT) as (keyof typeof CONTRACT)[];
-
-function entry(list: unknown, key: string, id: unknown): Record<string, unknown> | undefined {
-  return Array.isArray(list) ? list.find((item) => typeof item === "object" && item !== null && (item as Record<string, unknown>)[key] === id) : undefined;
-}
 
 /** Values near the documented forms as well as anything at all. */
 const value = fc.oneof(
   fc.anything(),
-  fc.constantFrom(...SERVICES, "CLB", "", " ", "ap-guangzhou", "Guangzhou", "ap-shanghai-fsi", "0", "18215", "-1", "1e3", "55c85074-3e7f-4c6d", "ins-0a1b2c3d", "\u001b[2J"),
+  fc.constantFrom(...SERVICES, "CLB", "", " ", "ap-guangzhou", "Guangzhou", "ap-shanghai-fsi", "0", "18215", "-1", "1e3", "55c85074-3e7f-4c6d", "ins-0a1b2c3d", "zone-2o1xvpmq7nn", "\u001b[2J"),
   fc.integer({ min: -5, max: 100_000 }),
   fc.double(),
   fc.boolean(),
   fc.array(fc.anything(), { maxLength: 3 }),
 );
 const inputs = fc.record(
-  { service: value, taskId: value, dealName: value, instanceId: value, region: value, timeoutSeconds: value, failOnTaskFailure: value, triggers: value, endpoint: value },
+  { service: value, taskId: value, flowId: value, dealName: value, instanceId: value, zoneId: value, region: value, timeoutSeconds: value, failOnTaskFailure: value, triggers: value, endpoint: value },
   { requiredKeys: [] },
 );
 
@@ -82,23 +44,18 @@ describe("parseTaskInputs over arbitrary inputs", () => {
     );
   });
 
-  test("a task id it accepts is sent as the API expects it: the right parameter, the right JSON type, the same value", () => {
+  test("a task id it accepts is sent as the API expects it: the right parameters, the right JSON type, the same value", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...BUILT_IN), value, (service, taskId) => {
-        const raw = { service, taskId, region: "ap-guangzhou", ...instanceInputs(service) };
-        const { spec, failures } = parseTaskInputs(raw);
+      fc.property(fc.constantFrom(...CASES), value, (name, taskId) => {
+        const contract = contractOf(name);
+        const { spec, failures } = parseTaskInputs({ service: contract.service, region: "ap-guangzhou", ...contract.inputs(taskId as string) });
         if (!spec) {
           expect(failures.length).toBeGreaterThan(0);
           return;
         }
-        const { param, type } = CONTRACT[service];
-        const sent = spec.query.request.params[param];
-        if (INSTANCES[service]) {
-          expect(sent).toEqual([INSTANCES[service]]);
-          return;
-        }
-        expect(typeof sent).toBe(type);
-        expect(String(sent)).toBe(String(taskId));
+        expect(typeof taskId === "string" || typeof taskId === "number").toBe(true);
+        expect(spec.query.request.params).toEqual(contract.request(sentId(name, taskId as string | number)));
+        expect(spec.query.request.action).toBe(contract.action);
       }),
       { numRuns: 3000 },
     );
@@ -107,9 +64,10 @@ describe("parseTaskInputs over arbitrary inputs", () => {
   test("accepts every id of the documented forms: positive integers (also as numeric strings) and RequestId strings", () => {
     const requestId = fc.uuid();
     fc.assert(
-      fc.property(fc.constantFrom(...BUILT_IN), fc.integer({ min: 1 }), requestId, fc.boolean(), (service, n, uuid, asString) => {
-        const taskId = CONTRACT[service].type === "number" ? (asString ? String(n) : n) : uuid;
-        const raw = { service, taskId, region: "ap-guangzhou", ...instanceInputs(service) };
+      fc.property(fc.constantFrom(...CASES), fc.integer({ min: 1 }), requestId, fc.boolean(), (name, n, uuid, asString) => {
+        const contract = contractOf(name);
+        const taskId = contract.type === "number" ? (asString ? String(n) : n) : uuid;
+        const raw = { service: contract.service, region: "ap-guangzhou", ...contract.inputs(taskId) };
         expect(parseTaskInputs(raw).failures).toEqual([]);
       }),
       { numRuns: 2000 },
@@ -118,33 +76,19 @@ describe("parseTaskInputs over arbitrary inputs", () => {
 });
 
 describe("reading arbitrary answers", () => {
-  const statusLike = fc.oneof(fc.anything(), fc.constantFrom(0, 1, 2, "0", "succeed", "SUCCEED", "success", "SUCCESS", "Success", "running", "RUNNING", "OPERATING", "UNDEFINED", "WaitSwitch", "FAILED", "Fail", "paused"));
-  const answer = (id: number) =>
-    fc.record(
-      {
-        Status: statusLike,
-        Result: fc.oneof(statusLike, fc.record({ Status: statusLike, Output: fc.anything() }, { requiredKeys: [] })),
-        TaskSet: fc.array(fc.record({ TaskId: fc.constantFrom(id, id + 1, String(id)), Status: statusLike }, { requiredKeys: [] }), { maxLength: 3 }),
-        InstanceSet: fc.array(
-          fc.record(
-            { InstanceId: fc.constantFrom("ins-0a1b2c3d", "ins-other"), LatestOperationState: statusLike, LatestOperationRequestId: fc.constantFrom(CVM_REQUEST, "older-request") },
-            { requiredKeys: [] },
-          ),
-          { maxLength: 3 },
-        ),
-        Message: fc.anything(),
-        RequestId: fc.anything(),
-      },
-      { requiredKeys: [] },
-    );
+  const statusLike = fc.oneof(
+    fc.anything(),
+    fc.constantFrom(0, 1, 2, 6, "0", "succeed", "SUCCEED", "success", "SUCCESS", "Success", "done", "FINISHED", "SuccessTotalCount", "running", "RUNNING", "OPERATING", "UNDEFINED", "WaitSwitch", "FAILED", "Fail", "paused", "process"),
+  );
 
   test("every service: success only when its success value is there; anything it does not understand is UnexpectedAnswer, never a wait forever", () => {
-    const id = 4242;
     fc.assert(
-      fc.property(fc.constantFrom(...BUILT_IN), answer(id), fc.dictionary(fc.string(), fc.anything()), (service, response, extra) => {
-        const taskId = CONTRACT[service].type === "number" ? id : INSTANCES[service] ? CVM_REQUEST : "task-1";
-        const { spec } = parseTaskInputs({ service, taskId, region: "ap-guangzhou", ...instanceInputs(service) });
-        const full = { ...extra, ...response };
+      fc.property(fc.constantFrom(...CASES), statusLike, fc.dictionary(fc.string(), fc.anything()), fc.boolean(), (name, status, extra, shaped) => {
+        const contract = contractOf(name);
+        const id = contract.sampleId;
+        const { spec } = parseTaskInputs({ service: contract.service, region: "ap-guangzhou", ...contract.inputs(id) });
+        // An answer of the service's shape with any status, or anything at all.
+        const full = shaped ? { ...extra, ...answerWith(name, status as string, sentId(name, id)) } : { ...extra, Status: status };
         let state: string;
         try {
           state = spec!.query.read(full).state;
@@ -152,7 +96,7 @@ describe("reading arbitrary answers", () => {
           expect(error).toBeInstanceOf(UnexpectedAnswerError);
           return;
         }
-        expect(state === "succeeded").toBe(CONTRACT[service].success(full, id));
+        expect(state === "succeeded").toBe(contract.succeeded(full, sentId(name, id)));
       }),
       { numRuns: 4000 },
     );

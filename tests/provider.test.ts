@@ -50,8 +50,8 @@ describe("TaskCompletion provider against the emulator", () => {
 
   test("create of a failed task: an error carrying the reason, task id, status and RequestId; no resource", async () => {
     const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 0, outcome: "failed", message: "param maxmemory-policy invalid" });
-    const error = await up({ service: "redis", taskId }).catch((e) => e);
-    expect(error.message).toMatch(new RegExp(`redis task ${taskId} failed: param maxmemory-policy invalid\\. Status failed, wanted Status succeed; last RequestId [0-9a-f-]{36}`));
+    const error = await up({ service: "redis", taskId, region: "ap-guangzhou" }).catch((e) => e);
+    expect(error.message).toMatch(new RegExp(`redis task ${taskId} \\(ap-guangzhou\\) failed: param maxmemory-policy invalid\\. Status failed, wanted Status succeed; last RequestId [0-9a-f-]{36}`));
     expect(error.id).toBeUndefined();
   });
 
@@ -63,8 +63,8 @@ describe("TaskCompletion provider against the emulator", () => {
 
   test("timeout: partial state with id, properties and reasons; update resumes and completes", async () => {
     const { taskId } = await emulator.current.createTask({ service: "redis", durationMs: 3500, outcome: "succeeded" });
-    const error = await up({ service: "redis", taskId, timeoutSeconds: 2 }).catch((e) => e);
-    expect(error.id).toBe(`redis/${taskId}`);
+    const error = await up({ service: "redis", taskId, region: "ap-guangzhou", timeoutSeconds: 2 }).catch((e) => e);
+    expect(error.id).toBe(`redis/ap-guangzhou/${taskId}`);
     expect(error.properties).toMatchObject({ service: "redis", taskId, status: "pending", rawStatus: "running", attempts: expect.any(Number) });
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toContain("Raise timeoutSeconds (now 2, at most 86400)");

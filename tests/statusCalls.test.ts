@@ -100,7 +100,7 @@ describe("an id the API does not know yet", () => {
     server.script(answer({ Status: 2 }), notFound);
     await calls.call(new AbortController().signal);
     const vanished = calls.classify(await calls.call(new AbortController().signal).catch((e: unknown) => e));
-    expect(vanished).toMatchObject({ retry: false, code: "TaskNotFound", reason: expect.stringContaining("was seen, then DescribeTaskStatus no longer knew it") });
+    expect(vanished).toMatchObject({ retry: false, code: "TaskNotFound", reason: expect.stringContaining("was seen earlier in this wait and is no longer found") });
   });
 
   test("a service without a grace: not-found is final at once, with the API's own code", async () => {

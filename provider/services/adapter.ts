@@ -12,6 +12,17 @@ export interface StatusRequest {
   params: Record<string, unknown>;
 }
 
+/**
+ * Not-found answers that, right after the asynchronous call, may be the API's read-after-write
+ * lag rather than a wrong id: within `graceSeconds` of the wait's start the engine retries an API
+ * error with one of `codes` (a code, or a prefix ending in "."), and a reader's `TaskNotFound`;
+ * after it the wait ends saying the id was never seen.
+ */
+export interface UnknownId {
+  codes: readonly string[];
+  graceSeconds: number;
+}
+
 /** Everything the waiter needs to poll one task, built once from the inputs by its service. */
 export interface TaskQuery {
   /** Stable for the same task: the resource's id ("clb/ap-guangzhou/55c85074-..."). */
@@ -22,6 +33,7 @@ export interface TaskQuery {
   request: StatusRequest;
   /** The action's documented limit, in requests per second per account. */
   rateLimit: number;
+  /** This wait's reader: one query serves one wait (CVM's reader remembers the wait's earlier answers). */
   read: AnswerReader;
   /** The service's own success value, as failure and timeout messages name it: "Status 0". */
   wanted: string;
@@ -29,12 +41,8 @@ export interface TaskQuery {
   statusValue(rawStatus: StatusValue): string;
   /** How an observation reads in a line: "in progress (Status 2)". */
   statusText(observation: Pick<TaskObservation, "state" | "rawStatus" | "waitingFor">): string;
-  /**
-   * The API's error codes for an id it does not know, and how long after the wait began that may
-   * be read-after-write lag rather than a wrong id: such answers (and a list answer without the
-   * task) are retried until then. Absent: not-found is final at once.
-   */
-  unknownId?: { codes: readonly string[]; graceSeconds: number };
+  /** Absent: a not-found answer is final at once. */
+  unknownId?: UnknownId;
 }
 
 /** A service's inputs, checked: the recorded inputs, what is wrong, and the query once nothing is. */
@@ -60,6 +68,8 @@ export interface ServiceAdapter<Inputs extends { service: string } = { service: 
   /** How the command takes inputs that are not plain strings, or are named otherwise than their kebab-case. */
   commandLine?: Readonly<Record<string, CommandLineInput>>;
   parse(raw: Readonly<Record<string, unknown>>, region: string | undefined): ParsedTask;
+  /** The status APIs the service polls, with where each fact comes from (none for `custom`). */
+  statusApis: readonly StatusApi[];
   /** Never set: carries the inputs' type. */
   readonly inputsType?: Inputs;
 }
@@ -72,6 +82,40 @@ export interface ServiceAdapter<Inputs extends { service: string } = { service: 
 export interface CommandLineInput {
   flag?: string;
   kind?: "task" | "list" | "json";
+}
+
+/**
+ * Where a service's facts come from in the vendor's definitions (the installed SDK's
+ * `*_models.d.ts` and `*_client.d.ts`); `tests/conformance.test.ts` holds each against them.
+ */
+export interface Definitions {
+  /** The status field, below `<action>Response`: "Status", "TaskSet[].Status". Several for a status made of counts. */
+  fields: readonly string[];
+  /** What the field's doc comment says of its values, in English (empty if it lists none). */
+  documented: string;
+  /** Words of that doc comment that are not status values ("WaitSwitch" and "true" in CDB's). */
+  notValues?: readonly string[];
+  /** Values the doc comment does not list, and where they come from (with a link). */
+  elsewhere?: { values: readonly StatusValue[]; source: string };
+  /** The calls whose answers carry the id, and where: `RequestId`, `TaskId`, `Result.Data.FlowId`. */
+  origins: readonly { action: string; field: string }[];
+  /** Inputs of a sample task, to check the request against the request's model. */
+  example: Readonly<Record<string, unknown>>;
+}
+
+/** One status API of a service, as tests and documentation see it. */
+export interface StatusApi {
+  title: string;
+  product: string;
+  version: string;
+  action: string;
+  rule: StatusRule;
+  /** For list answers: the list the task's entry is in, and the entry's field holding the task's key. */
+  list?: { path: string; key: string };
+  /** CVM, Lighthouse: where an entry reports its latest operation's RequestId. */
+  operation?: string;
+  unknownId: UnknownId;
+  definitions: Definitions;
 }
 
 /** A service whose status API is described as data, on top of the shared answer reader. */
@@ -87,26 +131,34 @@ export interface ServiceDeclaration<Ref> {
   rateLimit: number;
   id: IdSpec<Ref>;
   rule: StatusRule;
-  /** For list answers: which entry is the task, and what must hold before its status counts. */
-  select?: (ref: Ref) => TaskSelector;
+  /** For list answers: the list, the entry's field holding the task's key, and the key. */
+  list?: { path: string; key: string; value: (ref: Ref) => string | number };
+  /** CVM, Lighthouse: the entry is the task while it reports our operation as its latest. */
+  operation?: { path: string; name: string; requestId: (ref: Ref) => string };
   /** Inputs beyond the id (CVM's `instanceId`): checked by `id.parse`, listed here for help. */
   extraInputs?: Readonly<Record<string, string>>;
+  unknownId: UnknownId;
+  definitions: Definitions;
 }
 
 export function declareService<Inputs extends { service: string }, Ref = unknown>(declaration: ServiceDeclaration<Ref>): ServiceAdapter<Inputs> {
-  const { service, product, version, action, regionRequired, rateLimit, id, rule, select } = declaration;
+  const { service, product, version, action, regionRequired, rateLimit, id, rule, list, operation, unknownId } = declaration;
   return {
     service: service as Inputs["service"],
     api: `${declaration.title} ${action} (${version})`,
     inputs: { ...id.inputs, ...declaration.extraInputs },
     regionRequired,
     commandLine: id.commandLine,
+    statusApis: [statusApiOf(declaration)],
     parse(raw, region) {
       const parsed = id.parse(raw, service);
       if (parsed.ref === undefined || parsed.failures.length > 0) return { inputs: parsed.inputs, failures: parsed.failures };
       const ref = parsed.ref;
       const where = regionRequired && region ? ` (${region})` : "";
       const taskRef = id.taskRef(ref);
+      const selector: TaskSelector = {};
+      if (list) selector.entry = `${list.path}[?${list.key}==${literal(list.value(ref))}] | [0]`;
+      if (operation) selector.operation = { path: operation.path, name: operation.name, requestId: operation.requestId(ref) };
       const query = statusQuery({
         id: [service, region, taskRef.instanceId, taskRef.taskId ?? taskRef.dealName].filter((part) => part !== undefined).join("/"),
         ref: { service, ...taskRef, region },
@@ -114,9 +166,48 @@ export function declareService<Inputs extends { service: string }, Ref = unknown
         request: { product, version, action, region, params: id.params(ref) },
         rateLimit,
         rule,
-        selector: select?.(ref),
+        selector,
+        unknownId,
       });
       return { inputs: parsed.inputs, failures: [], query };
+    },
+  };
+}
+
+/** A key as a JMESPath literal: ids are checked against ID_PATTERN, so a string holds no quote. */
+function literal(value: string | number): string {
+  return typeof value === "number" ? `\`${value}\`` : `'${value}'`;
+}
+
+function statusApiOf<Ref>(declaration: ServiceDeclaration<Ref>): StatusApi {
+  const { title, product, version, action, rule, list, operation, unknownId, definitions } = declaration;
+  return { title, product, version, action, rule, list: list && { path: list.path, key: list.key }, operation: operation?.path, unknownId, definitions };
+}
+
+/**
+ * A service whose task is named by one of several inputs, each polled its own way (TDSQL-C: a
+ * `flowId` by DescribeFlow, a `taskId` by DescribeTasks): exactly one of them is given.
+ */
+export function declareVariants<Inputs extends { service: string }>(service: Inputs["service"], variants: readonly { input: string; adapter: ServiceAdapter }[]): ServiceAdapter<Inputs> {
+  const names = variants.map((v) => v.input);
+  const either = names.join(" or ");
+  const given = (raw: Readonly<Record<string, unknown>>) => variants.filter((v) => raw[v.input] !== undefined && raw[v.input] !== null);
+  return {
+    service,
+    api: [...new Set(variants.map((v) => v.adapter.api))].join("; "),
+    inputs: Object.assign({}, ...variants.map((v) => v.adapter.inputs)),
+    regionRequired: variants.some((v) => v.adapter.regionRequired),
+    commandLine: Object.assign({}, ...variants.map((v) => v.adapter.commandLine)),
+    statusApis: [...new Set(variants.flatMap((v) => v.adapter.statusApis))],
+    parse(raw, region) {
+      const chosen = given(raw);
+      if (chosen.length === 1) {
+        const others = new Set(names.filter((name) => name !== chosen[0].input));
+        return chosen[0].adapter.parse(Object.fromEntries(Object.entries(raw).filter(([key]) => !others.has(key))), region);
+      }
+      if (chosen.length > 1) return { inputs: {}, failures: [{ property: chosen[1].input, reason: `give exactly one of ${either} for ${service}, not both` }] };
+      const reasons = variants.map((v) => `${v.input}: ${v.adapter.inputs[v.input]}`).join("; ");
+      return { inputs: {}, failures: [{ property: names[0], reason: `required for ${service}: ${either} (${reasons})` }] };
     },
   };
 }
@@ -125,10 +216,11 @@ export function declareService<Inputs extends { service: string }, Ref = unknown
 export function statusQuery(parts: Omit<TaskQuery, "read" | "wanted" | "statusValue" | "statusText"> & { rule: StatusRule; selector?: TaskSelector }): TaskQuery {
   const { rule, selector, ...query } = parts;
   const statusValue = (value: StatusValue) => statusName(rule, value);
+  const wanted = rule.success.map(statusValue).join(" or ");
   return {
     ...query,
     read: answerReader(query.request.action, rule, selector),
-    wanted: rule.success.map(statusValue).join(" or "),
+    wanted: rule.parts === undefined ? wanted : `${wanted} for every part`,
     statusValue,
     statusText: ({ state, rawStatus, waitingFor }) => {
       const value = statusValue(rawStatus);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { compile } from "@jmespath-community/jmespath";
 import type { InputFailure, StatusValue } from "../task";
 import { statusQuery, type ServiceAdapter } from "./adapter";
 import { containsUnknown, show } from "./ids";
+import { pathProblem } from "./paths";
 
 /**
  * A wait on any Describe action: the request to send, where the status is in the answer, and
@@ -30,7 +30,6 @@ export interface CustomTask {
 const PRODUCT = /^[a-z][a-z0-9]{1,31}$/;
 const VERSION = /^\d{4}-\d{2}-\d{2}$/;
 const ACTION = /^[A-Z][A-Za-z0-9]{1,63}$/;
-const MAX_PATH = 512;
 const MAX_REQUEST_BYTES = 64 * 1024;
 const MAX_VALUES = 50;
 const MAX_VALUE_LENGTH = 128;
@@ -65,6 +64,7 @@ export const custom: ServiceAdapter<CustomTask> = {
     messagePath: "a JMESPath expression to the failure reason (optional)",
   },
   regionRequired: false,
+  statusApis: [],
   commandLine: {
     request: { kind: "json" },
     pendingStatuses: { flag: "pending", kind: "list" },
@@ -124,17 +124,21 @@ function requestProblem(value: unknown): string | undefined {
     return "expected a JSON object of the action's parameters (it could not be written as JSON)";
   }
   const bytes = Buffer.byteLength(text);
-  return bytes > MAX_REQUEST_BYTES ? `expected at most ${MAX_REQUEST_BYTES / 1024} KB of parameters, got ${bytes} bytes` : undefined;
+  if (bytes > MAX_REQUEST_BYTES) return `expected at most ${MAX_REQUEST_BYTES / 1024} KB of parameters, got ${bytes} bytes`;
+  // JavaScript objects drop or misread this key on the way to the API; refused rather than lost.
+  if (hasKey(value, "__proto__")) return 'a parameter named "__proto__" cannot be sent: remove it';
+  return undefined;
 }
 
+function hasKey(value: unknown, key: string): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return (!Array.isArray(value) && Object.hasOwn(value, key)) || Object.values(value).some((item) => hasKey(item, key));
+}
+
+/** Refused when written: what an expression costs is bounded (paths.ts); the rest is stopped as it runs. */
 function jmesPathProblem(value: unknown): string | undefined {
-  if (typeof value !== "string" || value.trim() === "" || value.length > MAX_PATH) return `expected a JMESPath expression (at most ${MAX_PATH} characters), got ${show(value)}`;
-  try {
-    compile(value);
-    return undefined;
-  } catch (error) {
-    return `expected a JMESPath expression, got ${show(value)}: ${(error as Error).message}`;
-  }
+  const problem = pathProblem(value);
+  return problem && `${problem}, got ${show(value)}`;
 }
 
 function statusValuesProblem(value: unknown, nonEmpty: boolean): string | undefined {

@@ -1,21 +1,22 @@
-import { declareService } from "./adapter";
-import { integerId } from "./ids";
-import { FLOW_STATUS } from "./statusRule";
+import { flowService, type FlowTask } from "./flow";
 
 /** A TDSQL (DCDB) wait: the FlowId answered by a DCDB call. */
-export interface DcdbTask {
-  service: "dcdb";
-  taskId: number | string;
-}
+export type DcdbTask = FlowTask<"dcdb">;
 
-export const dcdb = declareService<DcdbTask>({
+export const dcdb = flowService({
   service: "dcdb",
   title: "TDSQL (DCDB)",
   product: "dcdb",
   version: "2018-04-11",
   action: "DescribeFlow",
-  regionRequired: true,
-  rateLimit: 20,
-  id: integerId({ param: "FlowId", noun: "flow", origin: "the FlowId answered by the DCDB call" }),
-  rule: FLOW_STATUS,
+  definitions: {
+    documented: "the flow's status: 0 succeeded, 1 failed, 2 running",
+    origins: [
+      { action: "ModifyDBSyncMode", field: "FlowId" },
+      { action: "ModifyAccountPrivileges", field: "FlowId" },
+      { action: "OpenDBExtranetAccess", field: "FlowId" },
+      { action: "SwitchDBInstanceHA", field: "FlowId" },
+      { action: "DestroyDCDBInstance", field: "FlowId" },
+    ],
+  },
 });

@@ -30,9 +30,13 @@ export interface IdParse<Ref> {
 /** What every id is checked against: no spaces, quotes or control characters, and a bounded length. */
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-interface IdDescription {
+interface IdDescription<Id> {
+  /** The input naming the task: `taskId` unless said otherwise (`flowId`). */
+  input?: string;
   /** The status request's parameter: `TaskId`, `FlowId`, `AsyncRequestId`. */
   param: string;
+  /** The status request's parameters, where they are not just `{ [param]: id }` (a list, a filter, a page size). */
+  send?: (id: Id) => Record<string, unknown>;
   /** How messages name the task: "task", "flow", "request". */
   noun: string;
   /** Where the id comes from, for errors and docs: "the RequestId answered by the CLB call". */
@@ -40,53 +44,55 @@ interface IdDescription {
 }
 
 /** An integer id (Redis TaskId, SQL Server FlowId, ...), given as a number or a numeric string. */
-export function integerId({ param, noun, origin }: IdDescription): IdSpec<number> {
+export function integerId({ input = "taskId", param, send, noun, origin }: IdDescription<number>): IdSpec<number> {
   return {
-    inputs: { taskId: `${origin} (an integer; a numeric string is accepted)` },
+    inputs: { [input]: `${origin} (an integer; a numeric string is accepted)` },
+    commandLine: input === "taskId" ? undefined : { [input]: { kind: "task" } },
     parse(raw, service) {
       const inputs: Record<string, unknown> = {};
       const failures: InputFailure[] = [];
-      const value = raw.taskId;
+      const value = raw[input];
       if (value === undefined || value === null) {
-        failures.push({ property: "taskId", reason: `required for ${service}: ${origin}` });
+        failures.push({ property: input, reason: `required for ${service}: ${origin}` });
         return { inputs, failures };
       }
-      if (value === UNKNOWN) return { inputs: { taskId: value }, failures };
+      if (value === UNKNOWN) return { inputs: { [input]: value }, failures };
       const id = positiveInteger(value);
       if (id === undefined) {
-        failures.push({ property: "taskId", reason: `expected a positive integer (a number or a numeric string) for ${service}: ${origin}, got ${show(value)}` });
+        failures.push({ property: input, reason: `expected a positive integer (a number or a numeric string) for ${service}: ${origin}, got ${show(value)}` });
         return { inputs, failures };
       }
-      return { inputs: { taskId: id }, failures, ref: id };
+      return { inputs: { [input]: id }, failures, ref: id };
     },
-    params: (id) => ({ [param]: id }),
+    params: send ?? ((id) => ({ [param]: id })),
     taskRef: (id) => ({ taskId: id }),
     noun: (id) => `${noun} ${id}`,
   };
 }
 
 /** A string id (a RequestId, an AsyncRequestId). With `numbers`, a number is accepted and sent as a string. */
-export function stringId({ param, noun, origin, example, numbers = false }: IdDescription & { example: string; numbers?: boolean }): IdSpec<string> {
+export function stringId({ input = "taskId", param, send, noun, origin, example, numbers = false }: IdDescription<string> & { example: string; numbers?: boolean }): IdSpec<string> {
   const form = `${origin}, such as ${JSON.stringify(example)}`;
   return {
-    inputs: { taskId: `${origin} (a string${numbers ? "; a number is sent as a string" : ""})` },
+    inputs: { [input]: `${origin} (a string${numbers ? "; a number is sent as a string" : ""})` },
+    commandLine: input === "taskId" ? undefined : { [input]: { kind: "task" } },
     parse(raw, service) {
       const inputs: Record<string, unknown> = {};
       const failures: InputFailure[] = [];
-      const value = raw.taskId;
+      const value = raw[input];
       if (value === undefined || value === null) {
-        failures.push({ property: "taskId", reason: `required for ${service}: ${form}` });
+        failures.push({ property: input, reason: `required for ${service}: ${form}` });
         return { inputs, failures };
       }
-      if (value === UNKNOWN) return { inputs: { taskId: value }, failures };
+      if (value === UNKNOWN) return { inputs: { [input]: value }, failures };
       const id = numbers && typeof value === "number" ? positiveInteger(value)?.toString() : value;
       if (typeof id !== "string" || !ID_PATTERN.test(id)) {
-        failures.push({ property: "taskId", reason: `expected ${form} (letters, digits, "-" and "_", at most 128), got ${show(value)}` });
+        failures.push({ property: input, reason: `expected ${form} (letters, digits, "-" and "_", at most 128), got ${show(value)}` });
         return { inputs, failures };
       }
-      return { inputs: { taskId: value }, failures, ref: id };
+      return { inputs: { [input]: value }, failures, ref: id };
     },
-    params: (id) => ({ [param]: id }),
+    params: send ?? ((id) => ({ [param]: id })),
     taskRef: (id) => ({ taskId: id }),
     noun: (id) => `${noun} ${id}`,
   };
@@ -122,6 +128,62 @@ export function idOrDealName<Ref>(id: IdSpec<Ref>): IdSpec<IdOrDeal<Ref>> {
     params: (ref) => ("id" in ref ? id.params(ref.id) : { DealName: ref.dealName }),
     taskRef: (ref) => ("id" in ref ? id.taskRef(ref.id) : { dealName: ref.dealName }),
     noun: (ref) => ("id" in ref ? id.noun(ref.id) : `deal ${ref.dealName}`),
+  };
+}
+
+/**
+ * An id that may be given under either of two inputs, sent the same way: services whose ids the
+ * API calls `FlowId` take `flowId` as well as `taskId`. Exactly one is given.
+ */
+export function eitherInput<Ref>(first: IdSpec<Ref> & { key: string }, second: IdSpec<Ref> & { key: string }): IdSpec<Ref> {
+  return {
+    inputs: { ...first.inputs, ...second.inputs },
+    commandLine: { ...first.commandLine, ...second.commandLine },
+    parse(raw, service) {
+      const given = [first, second].filter((spec) => raw[spec.key] !== undefined && raw[spec.key] !== null);
+      if (given.length === 2) return { inputs: {}, failures: [{ property: second.key, reason: `give either ${first.key} or ${second.key} for ${service}, not both` }] };
+      return (given[0] ?? second).parse(raw, service);
+    },
+    params: first.params,
+    taskRef: first.taskRef,
+    noun: first.noun,
+  };
+}
+
+/** A task named by an id and a required second input (CVM: the RequestId and the instance; EdgeOne: the job and the site). */
+export interface WithInput<Ref> {
+  id: Ref;
+  extra: string;
+}
+
+/**
+ * `id` plus the required string input `input` (checked against `pattern` and ID_PATTERN); `send`
+ * builds the status request's parameters from both.
+ */
+export function withInput<Ref>(
+  id: IdSpec<Ref>,
+  input: { name: string; description: string; pattern: RegExp; example: string },
+  send: (ref: WithInput<Ref>) => Record<string, unknown>,
+): IdSpec<WithInput<Ref>> {
+  const form = `${input.description}, such as ${JSON.stringify(input.example)}`;
+  return {
+    inputs: { ...id.inputs, [input.name]: form },
+    commandLine: id.commandLine,
+    parse(raw, service) {
+      const parsed = id.parse(raw, service);
+      const failures: InputFailure[] = [...parsed.failures];
+      const value = raw[input.name];
+      if (value === undefined || value === null) failures.push({ property: input.name, reason: `required for ${service}: ${form}` });
+      else if (value !== UNKNOWN && (typeof value !== "string" || !input.pattern.test(value) || !ID_PATTERN.test(value))) {
+        failures.push({ property: input.name, reason: `expected ${form}, got ${show(value)}` });
+      }
+      const inputs = { ...parsed.inputs, ...(failures.some((f) => f.property === input.name) ? {} : { [input.name]: value }) };
+      if (parsed.ref === undefined || failures.length > 0 || value === UNKNOWN) return { inputs, failures };
+      return { inputs, failures, ref: { id: parsed.ref, extra: value as string } };
+    },
+    params: send,
+    taskRef: (ref) => id.taskRef(ref.id),
+    noun: (ref) => id.noun(ref.id),
   };
 }
 

@@ -1,24 +1,34 @@
-import type { TaskDetails } from "../task";
 import type { ServiceAdapter } from "./adapter";
-import { cdb, type CdbTask } from "./cdb";
-import { ckafka, type CkafkaTask } from "./ckafka";
-import { clb, type ClbTask } from "./clb";
-import { custom, type CustomTask } from "./custom";
-import { cvm, type CvmTask } from "./cvm";
-import { cynosdb, type CynosdbTask } from "./cynosdb";
-import { dcdb, type DcdbTask } from "./dcdb";
-import { eip, type EipTask } from "./eip";
-import { gaap, type GaapTask } from "./gaap";
-import { keewidb, type KeewidbTask } from "./keewidb";
-import { lighthouse, type LighthouseTask } from "./lighthouse";
-import { mariadb, type MariadbTask } from "./mariadb";
-import { mongodb, type MongodbTask } from "./mongodb";
-import { postgres, type PostgresTask } from "./postgres";
-import { redis, type RedisTask } from "./redis";
-import { sqlserver, type SqlserverTask } from "./sqlserver";
-import { vpc, type VpcTask } from "./vpc";
+import { as } from "./as";
+import { cdb } from "./cdb";
+import { cdnPurge } from "./cdnPurge";
+import { cdnPush } from "./cdnPush";
+import { ckafka } from "./ckafka";
+import { clb } from "./clb";
+import { custom } from "./custom";
+import { cvm } from "./cvm";
+import { cynosdb } from "./cynosdb";
+import { dcdb } from "./dcdb";
+import { eip } from "./eip";
+import { gaap } from "./gaap";
+import { gwlb } from "./gwlb";
+import { keewidb } from "./keewidb";
+import { lighthouse } from "./lighthouse";
+import { mariadb } from "./mariadb";
+import { mongodb } from "./mongodb";
+import { postgres } from "./postgres";
+import { redis } from "./redis";
+import { scf } from "./scf";
+import { sqlserver } from "./sqlserver";
+import { sslDeploy } from "./sslDeploy";
+import { sslUpdate } from "./sslUpdate";
+import { tat } from "./tat";
+import { teoPrefetch } from "./teoPrefetch";
+import { teoPurge } from "./teoPurge";
+import { vpc } from "./vpc";
 
-export type { ServiceAdapter, StatusRequest, TaskQuery } from "./adapter";
+export type { ServiceAdapter, StatusApi, StatusRequest, TaskQuery, UnknownId } from "./adapter";
+export { DETAIL_KEYS, type DetailKey, type TaskDetails } from "./details";
 export { UNKNOWN } from "./ids";
 
 /** Every service a wait can name, by its `service` input. The only place that lists them. */
@@ -39,35 +49,25 @@ export const catalogue = {
   eip,
   cvm,
   lighthouse,
+  tat,
+  as,
+  scf,
+  gwlb,
+  "cdn-purge": cdnPurge,
+  "cdn-push": cdnPush,
+  "teo-purge": teoPurge,
+  "teo-prefetch": teoPrefetch,
+  "ssl-deploy": sslDeploy,
+  "ssl-update": sslUpdate,
   custom,
 } satisfies Record<string, ServiceAdapter<{ service: string }>>;
 
 export type Service = keyof typeof catalogue;
 
-/** The inputs naming a task, per service: the typed part of `TaskCompletionArgs` and `waitForTask`'s options. */
-export type ServiceTask =
-  | ClbTask
-  | RedisTask
-  | KeewidbTask
-  | CdbTask
-  | MongodbTask
-  | PostgresTask
-  | SqlserverTask
-  | MariadbTask
-  | DcdbTask
-  | CynosdbTask
-  | VpcTask
-  | GaapTask
-  | CkafkaTask
-  | EipTask
-  | CvmTask
-  | LighthouseTask
-  | CustomTask;
+/** The inputs naming a task, per service: the typed part of `TaskCompletionArgs` and `waitForTask`'s options, from the catalogue. */
+export type ServiceTask = { [S in Service]: NonNullable<(typeof catalogue)[S]["inputsType"]> }[Service];
 
 export const SERVICES = Object.keys(catalogue) as Service[];
-
-/** What the services' answers add about a task, as outputs name them. */
-export const DETAIL_KEYS = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"] as const satisfies readonly (keyof TaskDetails)[];
 
 export function adapterFor(service: unknown): ServiceAdapter | undefined {
   return typeof service === "string" && Object.hasOwn(catalogue, service) ? (catalogue[service as Service] as ServiceAdapter) : undefined;

@@ -8,7 +8,7 @@ export interface LighthouseTask {
   instanceId: string;
 }
 
-/** As CVM: the task is the instance's latest operation; Lighthouse gives no failure message. */
+/** As CVM: the task is the instance's latest operation. Lighthouse's instances carry no failure message. */
 export const lighthouse = declareService<LighthouseTask, Operation>({
   service: "lighthouse",
   title: "Lighthouse",
@@ -17,5 +17,15 @@ export const lighthouse = declareService<LighthouseTask, Operation>({
   action: "DescribeInstances",
   regionRequired: true,
   rateLimit: 20,
-  ...latestOperation("lhins", "Lighthouse"),
+  ...latestOperation("lhins", "Lighthouse", {
+    documented: "the instance's latest operation state: SUCCESS (succeeded), OPERATING (in progress), FAILED (failed)",
+    origins: [
+      { action: "StartInstances", field: "RequestId" },
+      { action: "StopInstances", field: "RequestId" },
+      { action: "RebootInstances", field: "RequestId" },
+      { action: "ResetInstance", field: "RequestId" },
+      { action: "ModifyInstancesBundle", field: "RequestId" },
+      { action: "ResetInstancesPassword", field: "RequestId" },
+    ],
+  }),
 });

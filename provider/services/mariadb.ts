@@ -1,21 +1,23 @@
-import { declareService } from "./adapter";
-import { integerId } from "./ids";
-import { FLOW_STATUS } from "./statusRule";
+import { flowService, type FlowTask } from "./flow";
 
 /** A MariaDB wait: the FlowId answered by a MariaDB call. */
-export interface MariadbTask {
-  service: "mariadb";
-  taskId: number | string;
-}
+export type MariadbTask = FlowTask<"mariadb">;
 
-export const mariadb = declareService<MariadbTask>({
+export const mariadb = flowService({
   service: "mariadb",
   title: "MariaDB",
   product: "mariadb",
   version: "2017-03-12",
   action: "DescribeFlow",
-  regionRequired: true,
-  rateLimit: 20,
-  id: integerId({ param: "FlowId", noun: "flow", origin: "the FlowId answered by the MariaDB call" }),
-  rule: FLOW_STATUS,
+  definitions: {
+    documented: "the flow's status: 0 succeeded, 1 failed, 2 running",
+    origins: [
+      { action: "RestartDBInstances", field: "FlowId" },
+      { action: "InitDBInstances", field: "FlowId" },
+      { action: "ModifyAccountPrivileges", field: "FlowId" },
+      { action: "OpenDBExtranetAccess", field: "FlowId" },
+      { action: "ModifyDBSyncMode", field: "FlowId" },
+      { action: "SwitchDBInstanceHA", field: "FlowId" },
+    ],
+  },
 });

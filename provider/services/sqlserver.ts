@@ -1,21 +1,23 @@
-import { declareService } from "./adapter";
-import { integerId } from "./ids";
-import { FLOW_STATUS } from "./statusRule";
+import { flowService, type FlowTask } from "./flow";
 
 /** A SQL Server wait: the FlowId answered by a SQL Server call. */
-export interface SqlserverTask {
-  service: "sqlserver";
-  taskId: number | string;
-}
+export type SqlserverTask = FlowTask<"sqlserver">;
 
-export const sqlserver = declareService<SqlserverTask>({
+export const sqlserver = flowService({
   service: "sqlserver",
   title: "SQL Server",
   product: "sqlserver",
   version: "2018-03-28",
   action: "DescribeFlowStatus",
-  regionRequired: true,
-  rateLimit: 20,
-  id: integerId({ param: "FlowId", noun: "flow", origin: "the FlowId answered by the SQL Server call" }),
-  rule: FLOW_STATUS,
+  definitions: {
+    documented: "the flow's status: 0 succeeded, 1 failed, 2 running",
+    origins: [
+      { action: "CreateAccount", field: "FlowId" },
+      { action: "CreateDB", field: "FlowId" },
+      { action: "CreateBackup", field: "FlowId" },
+      { action: "RestartDBInstance", field: "FlowId" },
+      { action: "ModifyDBInstanceNetwork", field: "FlowId" },
+      { action: "RestoreInstance", field: "FlowId" },
+    ],
+  },
 });

@@ -27,7 +27,7 @@ test("a malformed budget fails every Check, as a failure naming the setting (Che
   const host = await ProviderHost.start({ env: credentialEnv });
   try {
     await host.configure({ "tencentcloud-task-completion:requestsPerSecond": "lots" });
-    const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "redis", taskId: 1, endpoint: emulator.current.url }));
+    const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "redis", taskId: 1, region: "ap-guangzhou", endpoint: emulator.current.url }));
     for (let i = 0; i < 2; i++) {
       const { failures } = await host.check(resource.inputs);
       expect(failures).toEqual([

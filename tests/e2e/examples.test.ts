@@ -116,6 +116,6 @@ test("progress lines reach the engine's log while a task is pending", async () =
   const lines = host.logs.map((l) => l.message);
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^clb task [0-9a-f-]{36} \(ap-guangzhou\): waiting \(timeout 10m\)$/)]));
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/: in progress \(Status 2\), \d+s elapsed, 1 status call$/)]));
-  expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^redis task \d+: in progress \(Status (preparing|running)\), \d+s elapsed/)]));
+  expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/^redis task \d+ \(ap-guangzhou\): in progress \(Status (preparing|running)\), \d+s elapsed/)]));
   expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/: succeeded \(Status 0\) after \d+s, \d+ status calls$/)]));
 });

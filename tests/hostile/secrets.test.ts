@@ -186,10 +186,11 @@ describe("secrets quoted back by STS and by the command's JSON", () => {
   });
 
   test("the command's JSON for a task that ended in an error never echoes a key pasted as its id", async () => {
-    server.script(answer({ Error: { Code: "InvalidParameter", Message: "unknown task" } }));
+    // A final refusal: an InvalidParameter for an unknown CLB id is first waited out for the API's lag (docs/services.md).
+    server.script(answer({ Error: { Code: "InvalidParameterValue", Message: "unknown task" } }));
     const { code, stdout, stderr } = await command(["clb", secretKey, "--region", region, "--endpoint", server.url, "--json"]);
     expect(code).toBe(3);
-    expect(JSON.parse(stdout)[0]).toMatchObject({ status: "error", code: "InvalidParameter" });
+    expect(JSON.parse(stdout)[0]).toMatchObject({ status: "error", code: "InvalidParameterValue" });
     expectNoSecrets({ stdout, stderr }, fragmentsOf(secretKey));
   });
 });

@@ -1,6 +1,6 @@
 export const clbTask = "55c85074-3e7f-4c6d-864f-673660d4f8de";
 export const clb = { service: "clb", taskId: clbTask, region: "ap-guangzhou" };
-export const redis = { service: "redis", taskId: 18215 };
+export const redis = { service: "redis", taskId: 18215, region: "ap-guangzhou" };
 
 /** Each row: a name, the inputs, the property the failure must name, words the reason must contain. */
 export const BAD_INPUTS: [string, Record<string, unknown>, string, string][] = [
