@@ -59,11 +59,11 @@ test("waits share a call only when they send the very same request: another task
 
 test("a failure's reason, code and RequestId are scrubbed of the wait's secrets before anything leaves", async () => {
   const secret = credential.secretKey;
-  server.script(answer({ Error: { Code: "InvalidParameter", Message: `no such task; you sent ${secret}` }, RequestId: `r-${secret}` }));
+  server.script(answer({ Error: { Code: "UnauthorizedOperation", Message: `not allowed; you sent ${secret}` }, RequestId: `r-${secret}` }));
   const calls = callsFor(clb("task-c"));
   const error = await calls.call(new AbortController().signal).catch((e: unknown) => e);
   const failure = calls.classify(error);
-  expect(failure).toMatchObject({ retry: false, code: "InvalidParameter" });
+  expect(failure).toMatchObject({ retry: false, code: "UnauthorizedOperation" });
   expect(JSON.stringify(failure)).not.toContain(secret);
   expect(failure.reason).toContain("***");
 });

@@ -110,7 +110,8 @@ describe("identities beyond the base keys", () => {
     const [resource] = await runProgram(() => new TaskCompletion("wait", { service: "clb", taskId, endpoint: emulator.current.url }), { host, config: stackKeys, secretKeys: ["tencentcloud:secretKey"] });
     expect(resource.error!.message).toContain("InvalidParameter");
     expect(resource.error!.message).toContain("check the task id, region and account");
-  });
+    // An unknown CLB id is waited out for the API's read-after-write lag first (docs/services.md).
+  }, 60_000);
 
   test("a malformed tencentcloud:assumeRole fails every Check, naming the key and the field", async () => {
     const host = await startHost(roleEnv(), { ...stackKeys, "tencentcloud:assumeRole": JSON.stringify({ roleArn: "deployer" }) }, ["tencentcloud:secretKey"]);
