@@ -11,10 +11,10 @@ import { cut, printable, Secrets } from "./text";
 import { runWait } from "./wait";
 
 /** Changing only these (or the provider code) is an in-place update that does not wait again; any other input is a new task. */
-const UPDATE_ON_CHANGE = ["timeoutSeconds", "failOnTaskFailure", "__provider"];
+export const UPDATE_ON_CHANGE = ["timeoutSeconds", "failOnTaskFailure", "__provider"];
 /** What a wait adds to the inputs. */
 const DETAILS: (keyof TaskDetails)[] = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"];
-const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAILS, "completedAt", "attempts", "waitedSeconds"];
+export const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAILS, "completedAt", "attempts", "waitedSeconds"];
 
 /** Stack config read by `configure`, in the provider process, never captured into state. */
 let defaults: InputDefaults = {};
@@ -61,18 +61,11 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
 
   /** Never throws: whatever the engine passes, problems come back as failures naming the property. */
   async check(_olds, news) {
-    const { inputs, failures } = parseTaskInputs(news, defaults);
-    const secrets = Secrets.from(knownSecrets({ stack: stackCredentials }));
-    const all = [...configFailures, ...failures].map((f) => ({ property: printable(cut(secrets.scrub(f.property), MAX_INPUT_TEXT)), reason: printable(cut(secrets.scrub(f.reason), MAX_INPUT_TEXT)) }));
-    return { inputs, failures: all };
+    return checkTask(news, defaults, stackCredentials, configFailures);
   },
 
   async diff(_id, olds, news) {
-    const differs = (key: string) => !isDeepStrictEqual(olds[key] ?? null, news[key] ?? null);
-    const inputs = new Set([...inputNamesOf(olds.service), ...inputNamesOf(news.service)]);
-    const replaces = [...inputs].filter((key) => !UPDATE_ON_CHANGE.includes(key) && differs(key));
-    const changes = replaces.length > 0 || UPDATE_ON_CHANGE.some(differs) || !isFinished(olds);
-    return { changes, replaces, deleteBeforeReplace: false };
+    return diffTask(olds, news);
   },
 
   async create(inputs) {
@@ -84,20 +77,7 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
   /** Resumes a wait left unfinished by a timeout or an interruption; otherwise keeps the outputs. */
   async update(_id, olds, news) {
     const spec = specOf(news);
-    if (!isFinished(olds)) {
-      const previous = { attempts: Number(olds.attempts) || 0, waitedSeconds: Number(olds.waitedSeconds) || 0 };
-      return { outs: outputs(news, await wait(spec, news, previous), previous) };
-    }
-    if (olds.status === "failed" && news.failOnTaskFailure) {
-      const reason = typeof olds.message === "string" ? `: ${olds.message}` : "";
-      throw new Error(
-        printable(
-          `${spec.query.label} is recorded as failed${reason}, and failOnTaskFailure is now true. ` +
-            "Wait on a new task (change taskId or triggers), or set failOnTaskFailure: false.",
-        ),
-      );
-    }
-    return { outs: { ...news, ...pick(olds, TASK_OUTPUTS) } };
+    return { outs: await updateTask(olds, news, spec, (previous) => wait(spec, news, previous)) };
   },
 
   /** The recorded state: an expired task record must never make the resource vanish. */
@@ -109,15 +89,56 @@ export const taskCompletionProvider: pulumi.dynamic.ResourceProvider = {
   async delete() {},
 };
 
+/** Check's answer: the checked inputs, and every failure of the configuration and of the inputs, scrubbed and cut. Never throws. */
+export function checkTask(news: unknown, inputDefaults: InputDefaults, stack: StackCredentials, failuresOfConfig: readonly InputFailure[]): { inputs: Record<string, unknown>; failures: InputFailure[] } {
+  const { inputs, failures } = parseTaskInputs(news, inputDefaults);
+  const secrets = Secrets.from(knownSecrets({ stack }));
+  const all = [...failuresOfConfig, ...failures].map((f) => ({ property: printable(cut(secrets.scrub(f.property), MAX_INPUT_TEXT)), reason: printable(cut(secrets.scrub(f.reason), MAX_INPUT_TEXT)) }));
+  return { inputs, failures: all };
+}
+
+/** Diff's answer for recorded state `olds` and checked inputs `news`: a new task is a replacement; an unfinished wait is an update that resumes it. */
+export function diffTask(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[]; deleteBeforeReplace: false } {
+  const differs = (key: string) => !isDeepStrictEqual(olds[key] ?? null, news[key] ?? null);
+  const inputs = new Set([...inputNamesOf(olds.service), ...inputNamesOf(news.service)]);
+  const replaces = [...inputs].filter((key) => !UPDATE_ON_CHANGE.includes(key) && differs(key));
+  const changes = replaces.length > 0 || UPDATE_ON_CHANGE.some(differs) || !isFinished(olds);
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** Update's outputs: a wait left unfinished is resumed (`resume` runs it, counting on from `previous`); a finished one keeps its outputs. */
+export async function updateTask(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  spec: TaskSpec,
+  resume: (previous: Progress) => Promise<TaskResult>,
+): Promise<Record<string, unknown>> {
+  if (!isFinished(olds)) {
+    const previous = { attempts: Number(olds.attempts) || 0, waitedSeconds: Number(olds.waitedSeconds) || 0 };
+    return outputs(news, await resume(previous), previous);
+  }
+  if (olds.status === "failed" && news.failOnTaskFailure) {
+    const reason = typeof olds.message === "string" ? `: ${olds.message}` : "";
+    throw new Error(
+      printable(
+        `${spec.query.label} is recorded as failed${reason}, and failOnTaskFailure is now true. ` +
+          "Wait on a new task (change taskId or triggers), or set failOnTaskFailure: false.",
+      ),
+    );
+  }
+  return { ...news, ...pick(olds, TASK_OUTPUTS) };
+}
+
 /** The spec of inputs the engine has checked (recorded outputs beside them are left out); anything else is a defect worth a loud error. */
-function specOf(props: Record<string, unknown>): TaskSpec {
+export function specOf(props: Record<string, unknown>, inputDefaults: InputDefaults = defaults): TaskSpec {
   const inputs = Object.fromEntries(inputNamesOf(props.service).filter((key) => Object.hasOwn(props, key)).map((key) => [key, props[key]]));
-  const { spec, failures } = parseTaskInputs(inputs, defaults);
+  const { spec, failures } = parseTaskInputs(inputs, inputDefaults);
   if (!spec) throw new Error(printable(`inputs that passed Check no longer parse: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`));
   return spec;
 }
 
-type Progress = { attempts: number; waitedSeconds: number };
+/** Attempts and time a wait has spent so far, over every try at creating the resource. */
+export type Progress = { attempts: number; waitedSeconds: number };
 
 /** Runs a wait; a timeout or interruption becomes a partial-success error that the next `up` resumes. */
 async function wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: Progress): Promise<TaskResult> {
@@ -135,32 +156,47 @@ async function wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: P
   try {
     return await promise;
   } catch (error) {
-    if (error instanceof TaskTimeoutError || error instanceof TaskAbortedError) {
-      const partial = {
-        ...inputs,
-        status: "pending",
-        ...(error.last ? { rawStatus: error.last.rawStatus } : {}),
-        ...sum(previous, error),
-      };
-      const raise = error instanceof TaskTimeoutError ? ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.` : "";
-      const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
-      throw new ResourceInitError(`${error.message}${raise}${resume}`, spec.query.id, partial);
-    }
-    if (error instanceof TaskFailedError) {
-      throw new Error(
-        `${error.message} Fix the cause and wait on a new task (a new taskId, or new triggers); set failOnTaskFailure: false to record failures without failing the deployment.`,
-        { cause: error },
-      );
-    }
-    throw error;
+    throw waitFailure(error, spec, inputs, previous);
   } finally {
     running.delete(promise);
     await logged;
   }
 }
 
+/**
+ * What a wait's error becomes for the engine: a timeout or interruption keeps its place as a
+ * partial-success error that the next `up` resumes; a failed task says what to do next.
+ * `raise` tells how to wait longer.
+ */
+export function waitFailure(
+  error: unknown,
+  spec: TaskSpec,
+  inputs: Record<string, unknown>,
+  previous: Progress,
+  raise = `Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.`,
+): unknown {
+  if (error instanceof TaskTimeoutError || error instanceof TaskAbortedError) {
+    const partial = {
+      ...inputs,
+      status: "pending",
+      ...(error.last ? { rawStatus: error.last.rawStatus } : {}),
+      ...sum(previous, error),
+    };
+    const hint = error instanceof TaskTimeoutError ? ` ${raise}` : "";
+    const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
+    return new ResourceInitError(`${error.message}${hint}${resume}`, spec.query.id, partial);
+  }
+  if (error instanceof TaskFailedError) {
+    return new Error(
+      `${error.message} Fix the cause and wait on a new task (a new taskId, or new triggers); set failOnTaskFailure: false to record failures without failing the deployment.`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
 /** The host turns an error carrying id, properties and reasons into ErrorResourceInitFailed. */
-class ResourceInitError extends Error {
+export class ResourceInitError extends Error {
   readonly reasons: string[];
   constructor(
     message: string,
@@ -172,7 +208,7 @@ class ResourceInitError extends Error {
   }
 }
 
-function outputs(inputs: Record<string, unknown>, result: TaskResult, previous: Progress = { attempts: 0, waitedSeconds: 0 }): Record<string, unknown> {
+export function outputs(inputs: Record<string, unknown>, result: TaskResult, previous: Progress = { attempts: 0, waitedSeconds: 0 }): Record<string, unknown> {
   return { ...inputs, ...pick(result, TASK_OUTPUTS), ...sum(previous, result) };
 }
 
