@@ -1,4 +1,4 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { isDeepStrictEqual } from "node:util";
 import { knownSecrets, parseStackCredentials, profileRegion, stsEndpoint, type StackCredentials } from "./credentials";
 import type { Endpoint } from "./endpoint";
@@ -149,7 +149,7 @@ async function wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: P
     credentials: { stack: stackCredentials, identity: spec.identity, sts: stackSts },
     signal: interruption.signal,
     onProgress: (event) => {
-      if (!isRoutine(event)) logged = pulumi.log.info(formatProgress(event)).catch(() => undefined);
+      if (!isRoutine(event)) logged = pulumiLog().info(formatProgress(event)).catch(() => undefined);
     },
   });
   running.set(promise, { label: spec.query.label, since: Date.now() });
@@ -193,6 +193,12 @@ export function waitFailure(
     );
   }
   return error;
+}
+
+/** Pulumi's log, loaded when first used: the provider plugin runs this module's lifecycle without loading all of @pulumi/pulumi. */
+function pulumiLog(): typeof pulumi.log {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@pulumi/pulumi") as typeof pulumi).log;
 }
 
 /** The host turns an error carrying id, properties and reasons into ErrorResourceInitFailed. */

@@ -38,7 +38,7 @@ export const CONFIG_KEYS = ["region", "secretId", "secretKey", "securityToken", 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Keys the engine itself adds to a provider's inputs. */
-const ENGINE_KEYS = ["version", "pluginDownloadURL"];
+export const ENGINE_KEYS = ["version", "pluginDownloadURL"];
 
 /** The configuration, parsed once when the engine configures the plugin: what every step runs on. */
 export interface PluginSettings {

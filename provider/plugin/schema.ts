@@ -137,6 +137,9 @@ const CONFIG: Record<ConfigKey, PropertySpec> = {
   coordination: { ...string, description: `How the processes of one machine share each budget: \`machine\` (default) or \`off\`. ${ENV("TENCENTCLOUD_TASK_COORDINATION")}` },
 };
 
+/** Configuration keys that are secret: always answered as secrets, so that state keeps them encrypted. */
+export const SECRET_CONFIG_KEYS = Object.keys(CONFIG).filter((key) => CONFIG[key as ConfigKey].secret);
+
 const ROLE_PROPERTIES: Record<string, PropertySpec> = {
   roleArn: { ...string, description: "The role, such as `qcs::cam::uin/100000000001:roleName/deployer`." },
   sessionName: { ...string, description: "Default `tencentcloud-task-completion`." },

@@ -14,8 +14,8 @@ import type * as providerRpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as statusTypes from "@pulumi/pulumi/proto/status_pb";
 import { createRequire } from "node:module";
-import { PACKAGE, packageVersion, parseConfiguration, printable, ResourceInitError, TaskLifecycle, type Step } from "./engine";
-import { packageSchema } from "./schema";
+import { CONFIG_KEYS, ENGINE_KEYS, PACKAGE, packageVersion, parseConfiguration, printable, ResourceInitError, TaskLifecycle, type Step } from "./engine";
+import { packageSchema, SECRET_CONFIG_KEYS } from "./schema";
 
 // The stubs, and the very gRPC and protobuf copies they are built on, from the installed @pulumi/pulumi.
 const fromPulumi = createRequire(require.resolve("@pulumi/pulumi/package.json"));
@@ -85,9 +85,13 @@ export async function serve(engineAddress: string | undefined): Promise<Plugin> 
     getSchema: unary(() => new provider.GetSchemaResponse().setSchema((schema ??= JSON.stringify(packageSchema(version))))),
 
     checkConfig: unary((req: providerTypes.CheckRequest) => {
-      const { failures } = parseConfiguration(fromStruct(req.getNews()));
-      // The inputs as they came: a secret stays a secret.
-      return new provider.CheckResponse().setInputs(req.getNews()).setFailuresList(failures.map(checkFailure));
+      const news = (req.getNews()?.toJavaScript() ?? {}) as Props;
+      const { failures } = parseConfiguration(unwrapSecrets(news) as Props);
+      // The inputs as they came, but a key is a secret even if it came plain, and so is what might be a
+      // misspelt one: state keeps them encrypted.
+      const open = (key: string) => (CONFIG_KEYS as readonly string[]).includes(key) && !SECRET_CONFIG_KEYS.includes(key);
+      const inputs = Object.fromEntries(Object.entries(news).map(([key, value]) => [key, open(key) || ENGINE_KEYS.includes(key) ? value : secret(value)]));
+      return new provider.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failures.map(checkFailure));
     }),
     diffConfig: unary((req: providerTypes.DiffRequest) => {
       const olds = fromStruct(req.getOlds());
@@ -241,6 +245,11 @@ function fromStruct(struct: Struct | undefined): Props {
 /** Pulumi's Struct conversion throws on `undefined`: a JSON round trip drops it, as the engine would. */
 function toStruct(value: Props): Struct {
   return Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
+}
+
+function secret(value: unknown): unknown {
+  const wrapped = typeof value === "object" && value !== null && (value as Props)[SECRET_SIG_KEY] === SECRET_SIG;
+  return wrapped ? value : { [SECRET_SIG_KEY]: SECRET_SIG, value };
 }
 
 function unwrapSecrets(value: unknown): unknown {

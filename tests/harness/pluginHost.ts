@@ -12,7 +12,8 @@ import { SECRET_SIG, SECRET_SIG_KEY, startFakeEngine, toHostError, toStruct, typ
  * `node_modules/.bin/pulumi-resource-tencentcloud-task-completion` runs) with the engine's address
  * as argument, its port read from its first line, then GetPluginInfo / GetSchema / CheckConfig /
  * Configure and the resource methods over gRPC. A fake Engine service receives its log lines.
- * Every answer is kept, so that a test can look for secrets in all of them.
+ * Every answer is kept (values it marks secret hidden, as the engine hides them), so that a test
+ * can look for secrets in all of them.
  */
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -73,23 +74,26 @@ export class PluginHost {
   }
 
   async getPluginInfo(): Promise<string> {
-    return (await this.call<{ getVersion(): string }>("getPluginInfo", new emptyproto.Empty())).getVersion();
+    return this.answered((await this.call<{ getVersion(): string }>("getPluginInfo", new emptyproto.Empty())).getVersion());
   }
 
   async getSchema(): Promise<string> {
-    return (await this.call<providerproto.GetSchemaResponse>("getSchema", new providerproto.GetSchemaRequest())).getSchema();
+    return this.answered((await this.call<providerproto.GetSchemaResponse>("getSchema", new providerproto.GetSchemaRequest())).getSchema());
   }
 
   async checkConfig(news: Props, secretKeys: string[] = []): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new providerproto.CheckRequest().setUrn(PROVIDER_URN).setOlds(toStruct({})).setNews(toStruct(withSecrets(news, secretKeys)));
     const resp = await this.call<providerproto.CheckResponse>("checkConfig", req);
-    return { inputs: resp.getInputs()?.toJavaScript() ?? {}, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    const answer = { inputs: resp.getInputs()?.toJavaScript() ?? {}, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    // A value the answer marks secret stays encrypted in state and hidden in output.
+    this.answers.push(hideSecrets(answer));
+    return answer;
   }
 
   async diffConfig(olds: Props, news: Props): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[]; diffs: string[] }> {
     const req = new providerproto.DiffRequest().setUrn(PROVIDER_URN).setOlds(toStruct(olds)).setNews(toStruct(news));
     const resp = await this.call<providerproto.DiffResponse>("diffConfig", req);
-    return { changes: changesOf(resp), replaces: resp.getReplacesList(), diffs: resp.getDiffsList() };
+    return this.answered({ changes: changesOf(resp), replaces: resp.getReplacesList(), diffs: resp.getDiffsList() });
   }
 
   /** Configure, as the engine sends it: `args` (keys of `secretKeys` as secrets), or the older `variables` map. */
@@ -98,38 +102,38 @@ export class PluginHost {
     if (form === "args") req.setArgs(toStruct(withSecrets(config, secretKeys)));
     else for (const [key, value] of Object.entries(config)) req.getVariablesMap().set(`tencentcloud-task-completion:config:${key}`, typeof value === "string" ? value : JSON.stringify(value));
     const resp = await this.call<providerproto.ConfigureResponse>("configure", req);
-    return { acceptSecrets: resp.getAcceptsecrets(), supportsPreview: resp.getSupportspreview() };
+    return this.answered({ acceptSecrets: resp.getAcceptsecrets(), supportsPreview: resp.getSupportspreview() });
   }
 
   async check(news: Props, olds: Props = {}): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }> {
     const req = new providerproto.CheckRequest().setUrn(URN).setOlds(toStruct(olds)).setNews(toStruct(news));
     const resp = await this.call<providerproto.CheckResponse>("check", req);
-    return { inputs: resp.getInputs()?.toJavaScript() ?? {}, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+    return this.answered({ inputs: resp.getInputs()?.toJavaScript() ?? {}, failures: resp.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) });
   }
 
   async diff(id: string, olds: Props, news: Props): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[] }> {
     const req = new providerproto.DiffRequest().setId(id).setUrn(URN).setOlds(toStruct(olds)).setNews(toStruct(news));
     const resp = await this.call<providerproto.DiffResponse>("diff", req);
-    return { changes: changesOf(resp), replaces: resp.getReplacesList() };
+    return this.answered({ changes: changesOf(resp), replaces: resp.getReplacesList() });
   }
 
   /** `timeout`: the program's customTimeouts.create, in seconds (0: none). */
   async create(properties: Props, options: { timeout?: number; preview?: boolean } = {}): Promise<{ id: string; properties: Props }> {
     const req = new providerproto.CreateRequest().setUrn(URN).setProperties(toStruct(properties)).setTimeout(options.timeout ?? 0).setPreview(options.preview ?? false);
     const resp = await this.call<providerproto.CreateResponse>("create", req);
-    return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
+    return this.answered({ id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} });
   }
 
   async read(id: string, properties: Props, inputs: Props = {}): Promise<{ id: string; properties: Props; inputs: Props }> {
     const req = new providerproto.ReadRequest().setId(id).setUrn(URN).setProperties(toStruct(properties)).setInputs(toStruct(inputs));
     const resp = await this.call<providerproto.ReadResponse>("read", req);
-    return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() ?? {} };
+    return this.answered({ id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {}, inputs: resp.getInputs()?.toJavaScript() ?? {} });
   }
 
   async update(id: string, olds: Props, news: Props, options: { timeout?: number } = {}): Promise<Props> {
     const req = new providerproto.UpdateRequest().setId(id).setUrn(URN).setOlds(toStruct(olds)).setNews(toStruct(news)).setTimeout(options.timeout ?? 0);
     const resp = await this.call<providerproto.UpdateResponse>("update", req);
-    return resp.getProperties()?.toJavaScript() ?? {};
+    return this.answered(resp.getProperties()?.toJavaScript() ?? {});
   }
 
   async delete(id: string, properties: Props): Promise<void> {
@@ -156,6 +160,11 @@ export class PluginHost {
     await new Promise<void>((resolve) => this.engine.tryShutdown(() => resolve()));
   }
 
+  private answered<T>(answer: T): T {
+    this.answers.push(answer);
+    return answer;
+  }
+
   private call<T>(method: string, req: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
       const fn = (this.client as unknown as Record<string, (r: unknown, cb: (e: grpc.ServiceError | null, v: T) => void) => void>)[method];
@@ -164,10 +173,7 @@ export class PluginHost {
           const failure = toHostError(error);
           this.answers.push({ method, error: failure.message, initFailed: failure.initFailed });
           reject(failure);
-        } else {
-          this.answers.push({ method, value: (value as { toObject?: () => unknown }).toObject?.() });
-          resolve(value);
-        }
+        } else resolve(value);
       });
     });
   }
@@ -177,6 +183,16 @@ const PROVIDER_URN = "urn:pulumi:test::project::pulumi:providers:tencentcloud-ta
 
 function withSecrets(values: Props, secretKeys: string[]): Props {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, secretKeys.includes(k) ? { [SECRET_SIG_KEY]: SECRET_SIG, value: v } : v]));
+}
+
+function hideSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(hideSecrets);
+  if (value && typeof value === "object") {
+    const record = value as Props;
+    if (record[SECRET_SIG_KEY] === SECRET_SIG) return "[secret]";
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, hideSecrets(v)]));
+  }
+  return value;
 }
 
 function changesOf(resp: providerproto.DiffResponse): "none" | "some" | "unknown" {
