@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_CREDENTIAL } from "../emulator";
-import { REQUESTS_PER_SECOND_ENV } from "../provider/runtime";
+import { REQUESTS_PER_SECOND_ENV } from "../provider/settings";
 import { ProviderHost } from "../tests/harness/providerHost";
 import { killOnExit } from "./children";
 

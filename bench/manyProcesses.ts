@@ -1,5 +1,5 @@
 import type { TaskOutcome } from "../emulator";
-import { COORDINATION_ENV } from "../provider/peers";
+import { COORDINATION_ENV } from "../provider/settings";
 import { clbClient } from "../tests/emulator/helpers";
 import type { ProviderHost } from "../tests/harness/providerHost";
 import type { SecondCounts } from "./charts";

@@ -1,36 +1,16 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal, type Clock } from "./clock";
 import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile, tkeOidcRole } from "./credentials/sources";
-import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, stsEndpoint, type RoleRequest, type Temporary } from "./credentials/sts";
+import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, type RoleRequest, type Temporary } from "./credentials/sts";
 import { readProfileCredential, readProfileRegion, tccliProfile, type TccliProfile } from "./credentials/tccli";
 import { endpointUrl, type Endpoint } from "./endpoint";
-import { parseAssumeRole, type AssumeRoleInputs, type IdentityInputs } from "./inputs";
+import type { IdentityInputs } from "./inputs";
+import { parseRegion, type AssumeRoleSetting, type ConfiguredCredentials, type Parsed, type Settings } from "./settings";
 
-export { stsEndpoint };
 export type CredentialSource = Credential | DynamicCredential;
-
-/** The official provider's `assumeRole` block, as stack config `tencentcloud:assumeRole` holds it. */
-export interface AssumeRoleSetting extends AssumeRoleInputs {
-  policy?: string;
-}
-
-/** Stack config as the official TencentCloud Pulumi provider names it (`tencentcloud:secretId`, ...). */
-export interface StackCredentials {
-  secretId?: string;
-  secretKey?: string;
-  securityToken?: string;
-  /** `tencentcloud:profile`: the tccli profile. */
-  profile?: string;
-  /** `tencentcloud:sharedCredentialsDir`: the folder of the tccli profiles. */
-  sharedCredentialsDir?: string;
-  /** `tencentcloud:assumeRole`. */
-  assumeRole?: AssumeRoleSetting;
-  /** `tencentcloud:camRoleName`: the CVM role to take credentials of. */
-  camRoleName?: string;
-}
 
 /** Everything a wait may take its credentials from, most specific first. */
 export interface CredentialSettings {
@@ -38,11 +18,19 @@ export interface CredentialSettings {
   explicit?: CredentialSource;
   /** The resource's (or wait's) own `profile` and `assumeRole`. */
   identity?: IdentityInputs;
-  /** Stack config, in the provider. */
-  stack?: StackCredentials;
+  /** Keys and identity settings from configuration (stack config, the plugin's configuration) or their env variables. */
+  configured?: ConfiguredCredentials;
+  /** The environment, for the chain's keys. */
   env?: NodeJS.ProcessEnv;
-  /** Where AssumeRole goes (`stsEndpoint`, parsed at the edge); default from env TENCENTCLOUD_STS_ENDPOINT and TENCENTCLOUD_DOMAIN. */
-  sts?: Endpoint;
+  /** Where AssumeRole goes. */
+  sts: Endpoint;
+  /** env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION, parsed: for roles whose own setting says nothing. */
+  sessionDuration?: number;
+}
+
+/** The credential settings of a wait: the edge's settings, with the wait's own identity and credentials option. */
+export function credentialSettings(settings: Settings, identity?: IdentityInputs, explicit?: CredentialSource): CredentialSettings {
+  return { explicit, identity, configured: settings.configured, env: settings.env, sts: settings.sts, sessionDuration: settings.sessionDuration };
 }
 
 /** What a look-up runs on: the wait's signal (aborted at its deadline), its per-call timeout and clock. */
@@ -81,16 +69,10 @@ const MAX_REFRESH_FAILURES = 3;
  */
 export async function resolveIdentity(settings: CredentialSettings, options: LookupOptions): Promise<Identity> {
   const env = settings.env ?? process.env;
-  let endpoint = settings.sts;
-  if (!endpoint) {
-    const found = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
-    if ("error" in found) throw new CredentialProblem("InvalidCredentials", `${found.setting}: ${found.error}`);
-    endpoint = found;
-  }
-  const base = await findBase(settings, endpoint, options);
+  const base = await findBase(settings, settings.sts, options);
   const role = chooseRole(settings, env, base.profileRole);
   if (!role) return base.identity;
-  return roleIdentity(base.identity, role, endpoint, options);
+  return roleIdentity(base.identity, role, settings.sts, options);
 }
 
 interface Base {
@@ -101,26 +83,26 @@ interface Base {
 
 async function findBase(settings: CredentialSettings, sts: Endpoint, options: LookupOptions): Promise<Base> {
   const env = settings.env ?? process.env;
-  const stack = settings.stack ?? {};
-  const folder = stack.sharedCredentialsDir || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined;
+  const stack = settings.configured ?? {};
+  const folder = stack.sharedCredentialsDir;
   if (settings.explicit) return { identity: await sourceIdentity(settings.explicit, "the credentials option", options) };
   if (settings.identity?.profile) return fromProfile(tccliProfile(settings.identity.profile, folder, env), true, options);
   if (stack.secretId || stack.secretKey) {
     const keys = { secretId: stack.secretId, secretKey: stack.secretKey, token: stack.securityToken };
-    return { identity: await sourceIdentity(keys, "stack config tencentcloud:secretId / tencentcloud:secretKey", options) };
+    return { identity: await sourceIdentity(keys, stack.keysOrigin ?? "configuration secretId / secretKey", options) };
   }
   if (env.TENCENTCLOUD_SECRET_ID || env.TENCENTCLOUD_SECRET_KEY) {
     const token = env.TENCENTCLOUD_SESSION_TOKEN || env.TENCENTCLOUD_SECURITY_TOKEN || undefined;
     const keys = { secretId: env.TENCENTCLOUD_SECRET_ID, secretKey: env.TENCENTCLOUD_SECRET_KEY, token };
     return { identity: await sourceIdentity(keys, "env TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY", options) };
   }
-  const named = stack.profile || env.TENCENTCLOUD_PROFILE || undefined;
+  const named = stack.profile;
   const profileFiles = tccliProfile(named, folder, env);
   const profile = await fromProfile(profileFiles, named !== undefined, options);
   if (profile) return profile;
 
   const tried: string[] = [`${profileFiles.origin}: none`];
-  const camRoleName = stack.camRoleName || env.TENCENTCLOUD_CAM_ROLE_NAME || undefined;
+  const camRoleName = stack.camRoleName;
   const dynamicSources: [string, () => DynamicCredential | undefined][] = [
     ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
     [camRoleName ? `CVM role ${camRoleName}` : "CVM instance role", () => instanceRole(camRoleName)],
@@ -141,7 +123,7 @@ async function findBase(settings: CredentialSettings, sts: Endpoint, options: Lo
       timeout.dispose();
     }
   }
-  const webIdentity = webIdentityRole(env, sts, options);
+  const webIdentity = webIdentityRole(env, settings.sessionDuration, sts, options);
   if (webIdentity) return { identity: await webIdentity };
   throw new CredentialProblem(
     "NoCredentials",
@@ -168,15 +150,15 @@ async function fromProfile(profile: TccliProfile, named: boolean, options: Looku
 function chooseRole(settings: CredentialSettings, env: NodeJS.ProcessEnv, profileRole: Base["profileRole"]): RoleRequest | undefined {
   const own = settings.identity?.assumeRole;
   if (own) return roleRequest(own, settings.explicit ? "the assumeRole option" : "the assumeRole input");
-  const stack = settings.stack?.assumeRole;
-  if (stack) return roleRequest(stack, "stack config tencentcloud:assumeRole");
+  const configured = settings.configured?.assumeRole;
+  if (configured) return roleRequest(configured, settings.configured?.assumeRoleOrigin ?? "configuration assumeRole");
   // As the official provider: from env, a role is assumed only with both its ARN and a session name.
   const arn = env.TENCENTCLOUD_ASSUME_ROLE_ARN?.trim();
   const sessionName = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim();
   // With a web identity token, the env's role is the web identity's (the last link of the chain), not one to assume on top.
   const webIdentity = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim() || env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
   if (arn && sessionName && !webIdentity) {
-    const sessionDuration = envSessionDuration(env);
+    const sessionDuration = settings.sessionDuration ?? DEFAULT_SESSION_DURATION;
     const externalId = env.TENCENTCLOUD_ASSUME_ROLE_EXTERNAL_ID?.trim() || undefined;
     return { roleArn: arn, sessionName, sessionDuration, externalId, origin: "env TENCENTCLOUD_ASSUME_ROLE_ARN" };
   }
@@ -273,7 +255,7 @@ function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoint, opt
 }
 
 /** The role of a web identity (OIDC) token: env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN or _TOKEN_FILE, with _PROVIDER_ID and the role's ARN. */
-function webIdentityRole(env: NodeJS.ProcessEnv, endpoint: Endpoint, options: LookupOptions): Promise<Identity> | undefined {
+function webIdentityRole(env: NodeJS.ProcessEnv, sessionDuration: number | undefined, endpoint: Endpoint, options: LookupOptions): Promise<Identity> | undefined {
   const given = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim();
   const file = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
   if (!given && !file) return undefined;
@@ -295,7 +277,7 @@ function webIdentityRole(env: NodeJS.ProcessEnv, endpoint: Endpoint, options: Lo
   const role: RoleRequest = {
     roleArn,
     sessionName: env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim() || DEFAULT_SESSION_NAME,
-    sessionDuration: envSessionDuration(env),
+    sessionDuration: sessionDuration ?? DEFAULT_SESSION_DURATION,
     origin: setting,
   };
   options.register(given);
@@ -423,17 +405,7 @@ export function credentialFingerprint(credential: Credential): string {
 }
 
 /** The secret values a settings object already holds, so that inputs echoed in errors can be scrubbed of them. */
-/** env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION, for either kind of role: whole seconds up to 43200, default DEFAULT_SESSION_DURATION. */
-function envSessionDuration(env: NodeJS.ProcessEnv): number {
-  const duration = env.TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION?.trim();
-  const seconds = duration ? Number(duration) : DEFAULT_SESSION_DURATION;
-  if (!/^\d+$/.test(duration ?? "0") || !Number.isInteger(seconds) || seconds < 1 || seconds > 43200) {
-    throw new CredentialProblem("InvalidCredentials", "env TENCENTCLOUD_ASSUME_ROLE_SESSION_DURATION: expected whole seconds up to 43200");
-  }
-  return seconds;
-}
-
-export function knownSecrets(settings: CredentialSettings): string[] {
+export function knownSecrets(settings: Pick<CredentialSettings, "explicit" | "configured" | "env">): string[] {
   const env = settings.env ?? process.env;
   let fromExplicit: unknown[] = [];
   try {
@@ -444,8 +416,8 @@ export function knownSecrets(settings: CredentialSettings): string[] {
   }
   return [
     ...fromExplicit,
-    settings.stack?.secretKey,
-    settings.stack?.securityToken,
+    settings.configured?.secretKey,
+    settings.configured?.securityToken,
     env.TENCENTCLOUD_SECRET_KEY,
     env.TENCENTCLOUD_SESSION_TOKEN,
     env.TENCENTCLOUD_SECURITY_TOKEN,
@@ -453,41 +425,16 @@ export function knownSecrets(settings: CredentialSettings): string[] {
   ].filter((s): s is string => typeof s === "string");
 }
 
-/** The region a tccli profile was configured with: profile from `profile` (else env TENCENTCLOUD_PROFILE, else `default`), folder from `folder` (else env TENCENTCLOUD_SHARED_CREDENTIALS_DIR, else ~/.tccli). */
-export function profileRegion(profile: string | undefined, env: NodeJS.ProcessEnv = process.env, folder?: string): string | undefined {
-  return readProfileRegion(tccliProfile(profile || env.TENCENTCLOUD_PROFILE, folder || env.TENCENTCLOUD_SHARED_CREDENTIALS_DIR || undefined, env));
-}
-
 /**
- * The credential settings of stack config, parsed once when the provider is configured. A
- * malformed `tencentcloud:assumeRole` is a failure naming the key and its field, never quoting it.
+ * The region of a wait that names none: the settings' (configuration, env), else the one its
+ * tccli profile was configured with (`profile`, else the settings' profile, else `default`),
+ * checked by the same parser as every other region. Undefined when none is set anywhere.
  */
-export function parseStackCredentials(get: (key: string) => string | undefined): { stack: StackCredentials; failures: { property: string; reason: string }[] } {
-  const failures: { property: string; reason: string }[] = [];
-  const stack: StackCredentials = {
-    secretId: get("tencentcloud:secretId"),
-    secretKey: get("tencentcloud:secretKey"),
-    securityToken: get("tencentcloud:securityToken"),
-    profile: get("tencentcloud:profile"),
-    sharedCredentialsDir: get("tencentcloud:sharedCredentialsDir"),
-    camRoleName: get("tencentcloud:camRoleName"),
-  };
-  const text = get("tencentcloud:assumeRole");
-  if (text !== undefined) {
-    const property = "tencentcloud:assumeRole";
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      failures.push({ property, reason: "stack config tencentcloud:assumeRole: expected an object such as {\"roleArn\": \"qcs::cam::uin/100000000001:roleName/deployer\", \"sessionName\": \"deploy\"} (`pulumi config set --path tencentcloud:assumeRole.roleArn ...`); the value is not JSON" });
-    }
-    if (value !== undefined) {
-      const { policy, ...role } = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : { roleArn: value };
-      const checked = parseAssumeRole(role);
-      if ("reason" in checked) failures.push({ property, reason: `stack config ${property}: ${checked.reason}` });
-      else if (policy !== undefined && typeof policy !== "string") failures.push({ property, reason: `stack config ${property}: assumeRole.policy: expected a policy document as a string` });
-      else stack.assumeRole = { ...checked.value, ...(policy !== undefined ? { policy: policy as string } : {}) };
-    }
-  }
-  return { stack, failures };
+export async function defaultRegion(settings: Settings, profile: string | undefined): Promise<Parsed<string> | undefined> {
+  if (settings.region !== undefined) return { value: settings.region };
+  const files = tccliProfile(profile ?? settings.configured.profile, settings.configured.sharedCredentialsDir, settings.env);
+  const region = await readProfileRegion(files);
+  if (region === undefined) return undefined;
+  const parsed = parseRegion(region);
+  return "reason" in parsed ? { reason: `_sys_param.region of ${files.origin}: ${parsed.reason}` } : parsed;
 }

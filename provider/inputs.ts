@@ -1,18 +1,11 @@
-import { defaultEndpoint, parseEndpoint, type Endpoint } from "./endpoint";
+import { defaultEndpoint, type Endpoint } from "./endpoint";
 import { adapterFor, SERVICES, UNKNOWN, type ServiceTask, type TaskQuery } from "./services";
 import { containsUnknown, show } from "./services/ids";
+import { defaultRegion } from "./credentials";
+import { parseAssumeRole, parseEndpointText, parseProfileName, parseRegion, type AssumeRoleInputs, type Parsed, type Settings } from "./settings";
 import type { InputFailure } from "./task";
 
-/** A role to assume (STS AssumeRole) for this wait, as the official provider's `assumeRole` block. */
-export interface AssumeRoleInputs {
-  /** `qcs::cam::uin/100000000001:roleName/deployer`. */
-  roleArn: string;
-  /** Default `tencentcloud-task-completion`. */
-  sessionName?: string;
-  /** Seconds, 900 to 43200; default 7200. */
-  sessionDuration?: number;
-  externalId?: string;
-}
+export type { AssumeRoleInputs };
 
 /** The inputs every service takes. */
 export interface CommonInputs {
@@ -52,12 +45,30 @@ export interface TaskSpec {
 
 /** Defaults that do not come from the inputs. */
 export interface InputDefaults {
-  /** The default region of a wait (with its tccli profile, if any), and where it came from. */
-  region?: (profile: string | undefined) => string | undefined;
-  /** Where a region can be set, for the message when one is required: "stack config tencentcloud:region or env TENCENTCLOUD_REGION". */
+  /** The region of a wait that names none (from settings, or its tccli profile's), checked; a reason if the one found is malformed. */
+  region?: Parsed<string>;
+  /** Where a region can be set, for the message when one is required: "stack config tencentcloud:region, env TENCENTCLOUD_REGION". */
   regionSources?: string;
   /** Root domain, as the official provider's `tencentcloud:domain` (e.g. `intl.tencentcloudapi.com`). */
   domain?: string;
+}
+
+/** The defaults of `settings`, with the default region already looked up (see `defaultRegion`). */
+export function inputDefaults(settings: Settings, region: Parsed<string> | undefined): InputDefaults {
+  return { region, regionSources: settings.regionSources, domain: settings.domain };
+}
+
+/**
+ * `parseTaskInputs` with the defaults of an edge's `settings`: when the inputs name no region, the
+ * default one (which may be read from a tccli profile) is looked up first. Never throws.
+ */
+export async function parseTaskInputsWith(rawInput: unknown, settings: Settings): Promise<CheckedInputs> {
+  const snapshot = readInputs(rawInput);
+  if ("error" in snapshot) return parseTaskInputs(rawInput);
+  const raw = snapshot.values;
+  const profile = raw.profile === undefined ? undefined : parseProfileName(raw.profile);
+  const region = raw.region === undefined || raw.region === null ? await defaultRegion(settings, profile && "value" in profile ? profile.value : undefined) : undefined;
+  return parseTaskInputs(raw, inputDefaults(settings, region));
 }
 
 /** The inputs, checked: as the resource records them, what is wrong, and the spec once nothing is and every value is known. */
@@ -82,12 +93,6 @@ export function inputNamesOf(service: unknown): string[] {
   const adapter = adapterFor(service);
   return adapter ? [...COMMON, ...Object.keys(adapter.inputs)] : INPUT_NAMES;
 }
-const REGION = /^[a-z]{2,3}(-[a-z0-9]{1,20}){1,4}$/;
-/** As tccli names profiles: it writes `<profile>.credential` files. */
-const PROFILE = /^[A-Za-z0-9_.-]{1,64}$/;
-const ROLE_ARN = /^qcs::cam::uin\/\d{1,20}:role(Name)?\/[\w+=,.@-]{1,128}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,128}$/;
-const MAX_ENDPOINT = 512;
 
 /**
  * Checks inputs from anywhere (Pulumi, `waitForTask`, the command line) before any API call and
@@ -128,13 +133,18 @@ export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {})
     );
   }
 
-  const profile = optional(raw, "profile", checkProfile, fail);
+  const profile = optional(raw, "profile", parseProfileName, fail);
   if (profile !== undefined && profile !== INVALID) inputs.profile = profile;
   const assumeRole = optional(raw, "assumeRole", parseAssumeRole, fail);
   if (assumeRole !== undefined && assumeRole !== INVALID) inputs.assumeRole = assumeRole;
 
-  let region = optional(raw, "region", checkRegion, fail);
-  if (region === undefined && profile !== UNKNOWN) region = defaults.region?.(profile === INVALID ? undefined : profile);
+  let region = optional(raw, "region", parseRegion, fail);
+  if (region === undefined && profile !== UNKNOWN && defaults.region) {
+    if ("reason" in defaults.region) {
+      fail("region", `the default region (${defaults.regionSources ?? "settings"}): ${defaults.region.reason}`);
+      region = INVALID;
+    } else region = defaults.region.value;
+  }
   if (region !== undefined && region !== INVALID) inputs.region = region;
   const knownRegion = region === UNKNOWN || region === INVALID ? undefined : region;
   const parsed = adapter?.parse(pick(raw, Object.keys(adapter.inputs)), knownRegion);
@@ -147,18 +157,21 @@ export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {})
   }
 
   let endpoint: Endpoint | undefined;
-  const endpointText = optional(raw, "endpoint", checkEndpoint, fail);
+  const endpointText = optional(raw, "endpoint", (v) => {
+    const parsed = parseEndpointText(v);
+    return "reason" in parsed ? parsed : { value: v as string };
+  }, fail);
   if (endpointText === undefined && defaults.domain !== undefined && parsed?.query) {
     inputs.endpoint = `${parsed.query.request.product}.${defaults.domain}`;
   } else if (endpointText !== undefined && endpointText !== INVALID) {
     inputs.endpoint = endpointText;
   }
   if (typeof inputs.endpoint === "string" && inputs.endpoint !== UNKNOWN) {
-    const result = parseEndpoint(inputs.endpoint);
-    if ("error" in result) {
-      fail("endpoint", result.error);
+    const result = parseEndpointText(inputs.endpoint);
+    if ("reason" in result) {
+      fail("endpoint", result.reason);
       delete inputs.endpoint;
-    } else endpoint = result;
+    } else endpoint = result.value;
   }
 
   const timeoutSeconds = optional(raw, "timeoutSeconds", checkTimeout, fail);
@@ -186,7 +199,7 @@ export function parseTaskInputs(rawInput: unknown, defaults: InputDefaults = {})
 /** An input that was given but is not of its documented form (its failure is recorded). */
 const INVALID = Symbol("invalid");
 
-type Check<T> = (value: unknown) => { value: T } | { reason: string };
+type Check<T> = (value: unknown) => Parsed<T>;
 
 /** An optional input: undefined when absent, UNKNOWN during preview, INVALID (failure recorded), or its checked value. */
 function optional<T>(raw: Record<string, unknown>, key: string, check: Check<T>, fail: (property: string, reason: string) => void): T | typeof UNKNOWN | typeof INVALID | undefined {
@@ -201,47 +214,8 @@ function optional<T>(raw: Record<string, unknown>, key: string, check: Check<T>,
   return checked.value;
 }
 
-const checkProfile: Check<string> = (v) =>
-  typeof v === "string" && PROFILE.test(v) ? { value: v } : { reason: `expected a tccli profile name (letters, digits, "_", "-", "."; at most 64), got ${show(v)}` };
-
-const checkRegion: Check<string> = (v) => (typeof v === "string" && REGION.test(v) ? { value: v } : { reason: `expected a region name such as "ap-guangzhou", got ${show(v)}` });
-
-const checkEndpoint: Check<string> = (v) =>
-  typeof v === "string" && v.length <= MAX_ENDPOINT ? { value: v } : { reason: `expected a string: a host or URL of at most ${MAX_ENDPOINT} characters, got ${show(v)}` };
-
 const checkTimeout: Check<number> = (v) =>
   typeof v === "number" && Number.isFinite(v) && v >= 1 && v <= MAX_TIMEOUT_SECONDS ? { value: v } : { reason: `expected a number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, got ${show(v)}` };
-
-/** An `assumeRole` object (the input, `waitForTask`'s option, stack config `tencentcloud:assumeRole`), checked field by field. */
-export const parseAssumeRole: Check<AssumeRoleInputs> = (value) => {
-  const reason = assumeRoleProblem(value);
-  if (reason) return { reason };
-  const { roleArn, sessionName, sessionDuration, externalId } = value as AssumeRoleInputs;
-  const role: AssumeRoleInputs = { roleArn };
-  if (sessionName !== undefined) role.sessionName = sessionName;
-  if (sessionDuration !== undefined) role.sessionDuration = sessionDuration;
-  if (externalId !== undefined) role.externalId = externalId;
-  return { value: role };
-};
-
-function assumeRoleProblem(value: unknown): string | undefined {
-  const form = "an object { roleArn, sessionName?, sessionDuration?, externalId? }";
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return `expected ${form}, got ${show(value)}`;
-  const { roleArn, sessionName, sessionDuration, externalId, ...rest } = value as Record<string, unknown>;
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined) return `unknown property assumeRole.${extra}: expected ${form}`;
-  if (typeof roleArn !== "string" || !ROLE_ARN.test(roleArn)) return `assumeRole.roleArn: expected a role ARN such as "qcs::cam::uin/100000000001:roleName/deployer", got ${show(roleArn)}`;
-  if (sessionName !== undefined && (typeof sessionName !== "string" || !SESSION_NAME.test(sessionName))) {
-    return `assumeRole.sessionName: expected 2 to 128 letters, digits or "+=,.@_-", got ${show(sessionName)}`;
-  }
-  if (sessionDuration !== undefined && (typeof sessionDuration !== "number" || !Number.isInteger(sessionDuration) || sessionDuration < 900 || sessionDuration > 43200)) {
-    return `assumeRole.sessionDuration: expected whole seconds from 900 to 43200, got ${show(sessionDuration)}`;
-  }
-  if (externalId !== undefined && (typeof externalId !== "string" || !/^[\w+=,.@:/-]{2,128}$/.test(externalId))) {
-    return `assumeRole.externalId: expected 2 to 128 letters, digits or "+=,.@:/_-", got a value of ${typeof externalId === "string" ? `${externalId.length} characters` : `type ${typeof externalId}`}`;
-  }
-  return undefined;
-}
 
 /** Deeper than this, or more values than that, is not a task's inputs (and may be a cycle). */
 const MAX_INPUT_DEPTH = 32;

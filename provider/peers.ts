@@ -5,9 +5,6 @@ import * as path from "node:path";
 import { Ledger, LEDGER_FILE, LOCK_FILE, tryUnlink } from "./ledger";
 import type { MachinePlace, Peers } from "./throttle";
 
-/** Environment variable that turns coordination between this machine's processes off (`off`). */
-export const COORDINATION_ENV = "TENCENTCLOUD_TASK_COORDINATION";
-
 /** An entry not rewritten for this long belongs to a process that stopped calling (or died). */
 const STALE_MS = 2000;
 /** How long a process that joined a budget keeps to what the others leave free. */
@@ -198,9 +195,8 @@ function readEntry(file: string): Entry | undefined {
   }
 }
 
-/** The machine's coordination, unless the environment turns it off. */
-export function machinePeersFromEnv(env: NodeJS.ProcessEnv = process.env): MachinePeers | undefined {
-  if (env[COORDINATION_ENV]?.trim().toLowerCase() === "off") return undefined;
+/** The machine's coordination: a folder of this user's own in the temp directory. */
+export function machinePeers(): MachinePeers {
   const uid = typeof process.getuid === "function" ? process.getuid() : "user";
   return new MachinePeers(path.join(tmpdir(), `tencentcloud-task-completion-${uid}`));
 }

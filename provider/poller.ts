@@ -1,5 +1,6 @@
 import { classifyCallError, type CallFailure } from "./callFailures";
 import { linkSignals, systemClock, type Clock } from "./clock";
+import { Deadline } from "./deadline";
 import { abortReason, TaskAbortedError, TaskApiError, TaskCallbackError, TaskCredentialError, TaskTimeoutError, type CredentialErrorCode, type TaskErrorContext } from "./errors";
 import { isRoutine, ProgressChannel, type ProgressEvent } from "./progress";
 import { defaultSchedule, MIN_DELAY_MS, retryDelayMs, type Schedule } from "./schedule";
@@ -15,9 +16,9 @@ export interface PollOptions {
   statusText: (observation: TaskObservation) => string;
   /** The service's success value, for the timeout error: "Status 0". */
   wanted: string;
-  timeoutSeconds: number;
-  /** When the wait began on `clock` (default: now): time spent before polling (credentials) counts. */
-  startedAt?: number;
+  /** The wait's deadline; alone, the poller makes its own of `timeoutSeconds` from now. */
+  deadline?: Deadline;
+  timeoutSeconds?: number;
   signal?: AbortSignal;
   /** Where progress events go; its callback failing stops the wait. */
   progress?: ProgressChannel;
@@ -44,8 +45,6 @@ export interface PollOutcome {
  * With delays capped at 30 s, that keeps lines at most 30 s apart.
  */
 const HEARTBEAT_MS = 15_000;
-/** A call still running this long after the deadline is abandoned. */
-const DEADLINE_GRACE_MS = 1000;
 
 /**
  * Polls until the task reaches a terminal state, the deadline passes or `signal` aborts.
@@ -65,8 +64,8 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   const schedule = options.schedule ?? defaultSchedule;
   const classify = options.classify ?? classifyCallError;
   const random = options.random ?? Math.random;
-  const start = options.startedAt ?? clock.now();
-  const deadline = start + options.timeoutSeconds * 1000;
+  const ownDeadline = options.deadline ? undefined : new Deadline(clock, clock.now(), options.timeoutSeconds ?? 1800);
+  const { startedAt: start, at: deadline, abandoned, timeoutSeconds } = options.deadline ?? ownDeadline!;
 
   let attempts = 0;
   let consecutiveFailures = 0;
@@ -81,13 +80,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   const context = (): TaskErrorContext => ({ task: options.task, label: options.label, attempts, waitedSeconds: elapsed() / 1000, last, requestId });
 
   // Calls and sleeps stop at once on the caller's abort, past the deadline's grace, or when the progress callback fails.
-  const pastDeadline = new AbortController();
-  const deadlineTimer = new AbortController();
-  clock.sleep(deadline + DEADLINE_GRACE_MS - clock.now(), deadlineTimer.signal).then(
-    () => pastDeadline.abort(new Error("deadline")),
-    () => undefined,
-  );
-  const linked = linkSignals(options.signal, pastDeadline.signal, progress.signal);
+  const linked = linkSignals(options.signal, abandoned, progress.signal);
   const signal = linked.signal;
 
   const report = (event: ProgressEvent) => {
@@ -105,7 +98,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
   const timeout = () =>
     new TaskTimeoutError(
       {
-        timeoutSeconds: options.timeoutSeconds,
+        timeoutSeconds,
         wanted: options.wanted,
         lastStatus: last ? options.statusText(last) : undefined,
         lastFailure: consecutiveFailures > 0 ? lastFailure : undefined,
@@ -146,26 +139,26 @@ export async function pollUntilDone(options: PollOptions): Promise<PollOutcome> 
       // The call that went out at (or after) the deadline has decided: still pending.
       if (sentAt >= deadline) throw timeout();
       const now = clock.now();
-      let wait = schedule({ attempts, elapsedMs: now - start }, random);
+      let delay = schedule({ attempts, elapsedMs: now - start }, random);
       // A throttled call is slowed down by the shared throttle, for every wait on the budget;
       // backing off here as well would count the same signal twice.
-      if (consecutiveFailures > 0 && !throttled) wait = Math.max(wait, retryDelayMs(consecutiveFailures, random));
+      if (consecutiveFailures > 0 && !throttled) delay = Math.max(delay, retryDelayMs(consecutiveFailures, random));
       // The last call goes out at the deadline, never much sooner after the previous one.
-      if (now + wait > deadline) wait = Math.max(deadline - now, sentAt + MIN_DELAY_MS - now, 0);
+      if (now + delay > deadline) delay = Math.max(deadline - now, sentAt + MIN_DELAY_MS - now, 0);
       if (failure && (consecutiveFailures === 1 || now - reportedAt >= HEARTBEAT_MS)) {
-        report({ kind: "retry", task: options.task, label: options.label, reason: failure.reason, attempts, elapsedMs: now - start, retryInMs: wait });
+        report({ kind: "retry", task: options.task, label: options.label, reason: failure.reason, attempts, elapsedMs: now - start, retryInMs: delay });
       }
       try {
-        await clock.sleep(wait, signal);
+        await clock.sleep(delay, signal);
         // Timers may fire a millisecond early: the call meant for the deadline goes out at it, not
         // just before (which would cost one more call, half a second past it).
-        if (now + wait >= deadline && clock.now() < deadline) await clock.sleep(deadline - clock.now(), signal);
+        if (now + delay >= deadline && clock.now() < deadline) await clock.sleep(deadline - clock.now(), signal);
       } catch {
         throw stopped();
       }
     }
   } finally {
-    deadlineTimer.abort();
+    ownDeadline?.dispose();
     linked.dispose();
   }
 }

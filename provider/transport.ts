@@ -1,9 +1,9 @@
 import * as http from "node:http";
 import * as https from "node:https";
 import createHttpsProxyAgent from "https-proxy-agent";
-import { HttpConnection } from "tencentcloud-sdk-nodejs/tencentcloud/common/http/http_connection";
-import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
-import { sdkVersion } from "tencentcloud-sdk-nodejs/tencentcloud/common/sdk_version";
+import { HttpConnection } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/http/http_connection";
+import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
+import { sdkVersion } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/sdk_version";
 import { ApiAnswerError, EndpointError, TransportError, UnexpectedAnswerError } from "./callFailures";
 import { linkSignals } from "./clock";
 import { endpointUrl, type Endpoint } from "./endpoint";

@@ -1,14 +1,17 @@
-import { classifyCallError, CredentialProblem, hintFor, type CallFailure } from "./callFailures";
+import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal } from "./clock";
-import { credentialFingerprint, knownSecrets, profileRegion, resolveIdentity, stsEndpoint, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
+import { credentialSettings, knownSecrets, resolveIdentity, type CredentialSettings, type CredentialSource, type Identity } from "./credentials";
+import { Deadline } from "./deadline";
 import { abortReason, describeThrown, TaskAbortedError, TaskCallbackError, TaskCredentialError, TaskFailedError, TaskInputError, TaskTimeoutError, type TaskErrorContext } from "./errors";
-import { parseTaskInputs, readInputs, type InputDefaults, type TaskInputs, type TaskSpec } from "./inputs";
+import { parseTaskInputsWith, readInputs, type TaskInputs, type TaskSpec } from "./inputs";
 import { pollUntilDone } from "./poller";
 import { ProgressChannel, type ProgressEvent } from "./progress";
-import { budgetFor, BudgetSettingError, requestsPerSecondFromEnv, sharedRuntime, type WaitRuntime } from "./runtime";
-import type { InputFailure, TaskDetails, TaskObservation, TaskResult } from "./task";
+import { taskResult } from "./result";
+import { sharedRuntime, type WaitRuntime } from "./runtime";
+import { NO_CONFIGURATION, parseSettings, type Settings } from "./settings";
+import { statusCalls } from "./statusCalls";
+import type { InputFailure, TaskRef, TaskResult } from "./task";
 import { cut, Secrets } from "./text";
-import { callApi } from "./transport";
 
 /** `waitForTask`'s options: the resource's inputs, plus what only a program can give. */
 export type WaitOptions = TaskInputs & {
@@ -20,20 +23,19 @@ export type WaitOptions = TaskInputs & {
   onProgress?: (event: ProgressEvent) => void;
 };
 
-/** How one wait is run, beyond its checked inputs. */
+/** How one wait is run, beyond its checked inputs: who it acts as and how it reports, from its edge's settings. */
 export interface RunOptions {
   credentials: CredentialSettings;
+  /** The budget setting (default: 85 % of each action's documented limit). */
+  requestsPerSecond?: number;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** The inputs' defaults outside a Pulumi program: the environment, then the tccli profile. */
-export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): InputDefaults {
-  return {
-    region: (profile) => env.TENCENTCLOUD_REGION || profileRegion(profile, env),
-    regionSources: "env TENCENTCLOUD_REGION, then the tccli profile's region",
-    domain: env.TENCENTCLOUD_DOMAIN || undefined,
-  };
+/** The run options of a wait on `settings` (the edge's), acting as `spec.identity` says. */
+export function runOptions(settings: Settings, spec: TaskSpec, extra: Pick<RunOptions, "signal" | "onProgress"> & { credentials?: CredentialSource } = {}): RunOptions {
+  const { credentials, ...rest } = extra;
+  return { credentials: credentialSettings(settings, spec.identity, credentials), requestsPerSecond: settings.requestsPerSecond, ...rest };
 }
 
 /**
@@ -43,186 +45,113 @@ export function environmentDefaults(env: NodeJS.ProcessEnv = process.env): Input
  * (TaskCredentialError among them), TaskAbortedError or TaskCallbackError.
  */
 export async function waitForTask(options: WaitOptions): Promise<TaskResult> {
-  const { spec, run } = parseWaitOptions(options);
-  return runWait(spec, run);
+  const { spec, run, settings } = await parseWaitOptions(options);
+  return runWait(spec, run, sharedRuntime(settings.coordination));
 }
 
-/** `waitForTask`'s options, checked at the edge: the spec and how to run it, or TaskInputError naming every problem. */
-export function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = process.env): { spec: TaskSpec; run: RunOptions } {
-  const scrubbed = (failures: InputFailure[], settings: CredentialSettings = { env }) => {
-    const secrets = Secrets.from(knownSecrets(settings));
+/** `waitForTask`'s options and the environment, checked at the edge: the spec and how to run it, or TaskInputError naming every problem. */
+export async function parseWaitOptions(options: WaitOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ spec: TaskSpec; run: RunOptions; settings: Settings }> {
+  const { settings, failures: settingFailures } = parseSettings(NO_CONFIGURATION, env);
+  const scrubbed = (failures: InputFailure[]) => {
+    const secrets = Secrets.from(knownSecrets(credentialSettings(settings, undefined, snapshotCredentials(options))));
     return failures.map((f) => ({ property: secrets.scrub(f.property), reason: secrets.scrub(f.reason) }));
   };
   const snapshot = readInputs(options, ["credentials", "signal", "onProgress"]);
   if ("error" in snapshot) throw new TaskInputError(scrubbed([{ property: "(options)", reason: snapshot.error }]));
   const { credentials, signal, onProgress, ...raw } = snapshot.values as Partial<Pick<WaitOptions, "credentials" | "signal" | "onProgress">>;
-  const sts = stsEndpoint(env, env.TENCENTCLOUD_DOMAIN || undefined);
-  const settings: CredentialSettings = { explicit: credentials, env, ...("error" in sts ? {} : { sts }) };
-  const checked = parseTaskInputs(raw, environmentDefaults(env));
-  const failures = [...checked.failures];
-  if ("error" in sts) failures.push({ property: sts.setting, reason: sts.error });
+  const checked = await parseTaskInputsWith(raw, settings);
+  const failures = [...checked.failures, ...settingFailures];
   if (credentials !== undefined && (raw as Record<string, unknown>).profile !== undefined) failures.push({ property: "profile", reason: "give either credentials or profile, not both" });
   if (signal !== undefined && !(signal instanceof AbortSignal)) failures.push({ property: "signal", reason: "expected an AbortSignal" });
   if (onProgress !== undefined && typeof onProgress !== "function") failures.push({ property: "onProgress", reason: "expected a function" });
-  try {
-    requestsPerSecondFromEnv(env);
-  } catch (error) {
-    if (!(error instanceof BudgetSettingError)) throw error;
-    failures.push({ property: error.setting, reason: error.message.slice(error.setting.length + 2) });
-  }
-  if (failures.length > 0 || !checked.spec) throw new TaskInputError(scrubbed(failures, settings));
-  return { spec: checked.spec, run: { credentials: { ...settings, identity: checked.spec.identity }, signal, onProgress } };
+  if (failures.length > 0 || !checked.spec) throw new TaskInputError(scrubbed(failures));
+  return { spec: checked.spec, run: runOptions(settings, checked.spec, { credentials, signal, onProgress }), settings };
 }
 
-/** A reason from the API, as messages carry it: scrubbed, then cut. */
-const MAX_REASON = 1000;
+function snapshotCredentials(options: unknown): CredentialSource | undefined {
+  try {
+    return (options as WaitOptions).credentials;
+  } catch {
+    return undefined;
+  }
+}
 
-/** Runs one wait for checked inputs. */
+/**
+ * Runs one wait for checked inputs: credentials within the deadline, then status calls until the
+ * task ends, then its result. Every text that leaves the wait (events, results, errors) is built
+ * from parts scrubbed of every secret the wait knows at that moment.
+ */
 export async function runWait(spec: TaskSpec, options: RunOptions, runtime: WaitRuntime = sharedRuntime()): Promise<TaskResult> {
   const { query } = spec;
-  const { clock } = runtime;
-  const started = clock.now();
+  const deadline = new Deadline(runtime.clock, runtime.clock.now(), spec.timeoutSeconds);
   const secrets = Secrets.from(knownSecrets(options.credentials));
-  // Inputs can hold a pasted secret too (a key in dealName): every text that leaves is scrubbed,
-  // against every secret known at that moment, so task and label are rebuilt once the
-  // credentials have been looked up.
-  let task = secrets.scrubDeep(query.ref);
-  let label = secrets.scrub(query.label);
-  const scrub = (text: string) => secrets.scrub(text);
-  const context = (): TaskErrorContext => ({ task, label, attempts: 0, waitedSeconds: (clock.now() - started) / 1000 });
-  const aborted = () => new TaskAbortedError(options.signal ? abortReason(options.signal, scrub) : undefined, context());
-  if (options.signal?.aborted) throw aborted();
-
+  const naming = nameTask(spec, secrets);
+  const context = (): TaskErrorContext => ({ ...naming, attempts: 0, waitedSeconds: deadline.elapsedMs() / 1000 });
   // The caller sees a scrubbed copy of each event: what its callback does to it changes nothing here.
   const onProgress = options.onProgress;
   const progress = new ProgressChannel(onProgress && ((event) => onProgress(secrets.scrubDeep(structuredClone(event)))));
-  const callbackFailed = () => {
-    const failed = progress.failed();
-    return failed && new TaskCallbackError(failed.thrown, context(), scrub);
-  };
   // The wait's own signal: however many waits share the caller's signal, it gets one listener.
   const own = linkSignals(options.signal, progress.signal);
   try {
-    // Credentials first: the look-up registers every secret it finds (a source is asked once),
-    // so that a key given only when asked is known before any line names the task.
-    let identity: Identity;
-    try {
-      const register = (...values: (string | undefined)[]) => secrets.add(...values);
-      identity = await withinDeadline((signal) => resolveIdentity(options.credentials, { signal, timeoutMs: runtime.requestTimeoutMs, clock, register }), started + spec.timeoutSeconds * 1000, own.signal, clock);
-    } catch (error) {
-      if (options.signal?.aborted) throw aborted();
-      if (error instanceof DeadlineReached) {
-        throw new TaskTimeoutError({ timeoutSeconds: spec.timeoutSeconds, wanted: query.wanted, lastFailure: "the credentials were still being looked up" }, context());
-      }
-      const problem = error instanceof CredentialProblem ? error : new CredentialProblem("NoCredentials", `looking up credentials failed: ${describeThrown(error)}`);
-      throw new TaskCredentialError({ code: problem.code, problem: cut(secrets.scrub(problem.message), MAX_REASON) }, context());
-    }
-    task = secrets.scrubDeep(query.ref);
-    label = secrets.scrub(query.label);
+    if (options.signal?.aborted) throw new TaskAbortedError(abortReason(options.signal, (text) => secrets.scrub(text)), context());
+    const identity = await lookUpIdentity(options, { deadline, signal: own.signal, runtime, secrets, context, wanted: query.wanted });
+    // A key found by the look-up may have been pasted into an input: the task is named again.
+    Object.assign(naming, nameTask(spec, secrets));
 
-    progress.send({ kind: "started", task, label, timeoutSeconds: spec.timeoutSeconds });
-    const stopped = callbackFailed();
-    if (stopped) throw stopped;
+    progress.send({ kind: "started", ...naming, timeoutSeconds: spec.timeoutSeconds });
+    const failed = progress.failed();
+    if (failed) throw new TaskCallbackError(failed.thrown, context(), (text) => secrets.scrub(text));
 
-    const budgetKey = (account: string) => [query.request.action, query.request.version, spec.endpoint.host, account].join("|");
-    const requestsPerSecond = budgetFor(runtime, query.rateLimit);
-    const wait = {};
-    const call = async (signal: AbortSignal): Promise<TaskObservation> => {
-      const credential = await identity.current(signal);
-      secrets.add(credential.secretKey, credential.token);
-      // One budget per account: a role's temporary SecretId changes at every renewal, its budget does not.
-      const budget = { key: budgetKey(identity.account ?? (credential.secretId as string)), requestsPerSecond };
-      // Waits share an answer only when they would have sent the same request with the same credential.
-      const shareKey = [budget.key, credentialFingerprint(credential), query.id, JSON.stringify(query.request.params)].join("|");
-      const observation = await runtime.sharedCalls.run(shareKey, wait, signal, (shared) =>
-        runtime.throttle.run(budget, shared, async () => {
-          const response = await callApi({ endpoint: spec.endpoint, ...query.request }, credential, { signal: shared, timeoutMs: runtime.requestTimeoutMs });
-          // Scrubbed before it is read: a cut must never leave part of a secret behind.
-          return query.read(secrets.scrubDeep(response));
-        }),
-      );
-      return secrets.scrubDeep(observation);
-    };
-
-    const classify = (error: unknown): CallFailure => {
-      const failure = classifyCallError(error);
-      const reason = cut(secrets.scrub(failure.reason), MAX_REASON);
-      const requestId = failure.requestId && cut(secrets.scrub(failure.requestId), 128);
-      if (failure.retry) return { ...failure, reason, requestId };
-      if (failure.code === "AuthFailure.TokenFailure" && identity.renewAfterTokenFailure?.()) {
-        return { retry: true, throttled: false, reason, requestId, code: failure.code };
-      }
-      const code = cut(secrets.scrub(failure.code), 128);
-      const hint = failure.hint ?? hintFor(code, { credentialOrigin: identity.origin, product: query.request.product });
-      return { ...failure, code, reason, requestId, hint };
-    };
-
+    const calls = statusCalls({ spec, identity, secrets, runtime, requestsPerSecond: options.requestsPerSecond, elapsedMs: () => deadline.elapsedMs() });
     const outcome = await pollUntilDone({
-      task,
-      label,
-      call,
+      ...naming,
+      call: calls.call,
+      classify: calls.classify,
       statusText: query.statusText,
       wanted: query.wanted,
-      timeoutSeconds: spec.timeoutSeconds,
-      startedAt: started,
+      deadline,
       signal: own.signal,
       progress,
-      classify,
-      clock,
-      scrub,
+      clock: runtime.clock,
+      scrub: (text) => secrets.scrub(text),
     });
-    const { observation } = outcome;
-    const result: TaskResult = secrets.scrubDeep(
-      compact({
-        ...task,
-        status: observation.state === "succeeded" ? "succeeded" : "failed",
-        rawStatus: observation.rawStatus,
-        message: observation.message,
-        ...details(observation),
-        completedAt: clock.date().toISOString(),
-        attempts: outcome.attempts,
-        waitedSeconds: Math.round(clock.now() - started) / 1000,
-        requestId: outcome.requestId,
-      }),
-    );
-    const status = query.statusText(observation);
+    const result = secrets.scrubDeep(taskResult(naming.task, outcome, runtime.clock, deadline.elapsedMs()));
     // The task is judged: a callback failing on this last event does not change the outcome.
-    progress.send({ kind: "finished", task, label, result, status });
+    progress.send({ kind: "finished", ...naming, result, status: query.statusText(outcome.observation) });
     if (result.status === "failed" && spec.failOnTaskFailure) {
-      throw new TaskFailedError(result, { label, status: query.statusValue(observation.rawStatus), wanted: query.wanted });
+      throw new TaskFailedError(result, { label: naming.label, status: query.statusValue(outcome.observation.rawStatus), wanted: query.wanted });
     }
     return result;
   } finally {
     own.dispose();
+    deadline.dispose();
   }
 }
 
-class DeadlineReached extends Error {}
+/** The task as results, events and errors name it, scrubbed of the secrets known now (inputs can hold a pasted key). */
+function nameTask({ query }: TaskSpec, secrets: Secrets): { task: TaskRef; label: string } {
+  return { task: secrets.scrubDeep(query.ref), label: secrets.scrub(query.label) };
+}
 
-/** Settles like `work`, unless `signal` aborts or the clock passes `deadline` first (then DeadlineReached); `work`'s own signal aborts then too. */
-async function withinDeadline<T>(work: (signal: AbortSignal) => Promise<T>, deadline: number, signal: AbortSignal, clock: WaitRuntime["clock"]): Promise<T> {
-  const timer = new AbortController();
-  const reached = new AbortController();
-  clock.sleep(deadline - clock.now(), timer.signal).then(
-    () => reached.abort(new DeadlineReached()),
-    () => undefined,
-  );
-  const linked = linkSignals(signal, reached.signal);
+/**
+ * Credentials first, bounded by the deadline and the wait's signal: the look-up registers every
+ * secret it finds (a source is asked once), so that a key given only when asked is known before
+ * any line names the task.
+ */
+async function lookUpIdentity(
+  options: RunOptions,
+  { deadline, signal, runtime, secrets, context, wanted }: { deadline: Deadline; signal: AbortSignal; runtime: WaitRuntime; secrets: Secrets; context: () => TaskErrorContext; wanted: string },
+): Promise<Identity> {
+  const lookup = linkSignals(signal, deadline.reached);
   try {
-    return await raceSignal(work(linked.signal), linked.signal);
+    const register = (...values: (string | undefined)[]) => secrets.add(...values);
+    return await raceSignal(resolveIdentity(options.credentials, { signal: lookup.signal, timeoutMs: runtime.requestTimeoutMs, clock: runtime.clock, register }), lookup.signal);
+  } catch (error) {
+    if (options.signal?.aborted) throw new TaskAbortedError(abortReason(options.signal, (text) => secrets.scrub(text)), context());
+    if (deadline.reached.aborted) throw new TaskTimeoutError({ timeoutSeconds: deadline.timeoutSeconds, wanted, lastFailure: "the credentials were still being looked up" }, context());
+    const problem = error instanceof CredentialProblem ? error : new CredentialProblem("NoCredentials", `looking up credentials failed: ${describeThrown(error)}`);
+    throw new TaskCredentialError({ code: problem.code, problem: cut(secrets.scrub(problem.message), 1000) }, context());
   } finally {
-    timer.abort();
-    linked.dispose();
+    lookup.dispose();
   }
-}
-
-const DETAILS: (keyof TaskDetails)[] = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"];
-
-function details(observation: TaskObservation): TaskDetails {
-  return Object.fromEntries(DETAILS.filter((key) => observation[key] !== undefined).map((key) => [key, observation[key]]));
-}
-
-/** Drops undefined fields: Pulumi's wire format cannot carry them. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -4,7 +4,8 @@ import { constants } from "node:os";
 import type { ProgressEvent } from "../provider/progress";
 import { knownSecrets } from "../provider/credentials";
 import { cut, printable, printableJson, Secrets } from "../provider/text";
-import { runWait } from "../provider/wait";
+import { sharedRuntime } from "../provider/runtime";
+import { runOptions, runWait } from "../provider/wait";
 import { USAGE, UsageError, helpText, parseCommandLine, type Command, type WaitCommand } from "./cli/args";
 import { outputOf, ProgressLog, StatusBoard, type Display } from "./cli/display";
 import { EXIT_ERROR, EXIT_USAGE, exitCode, failureLine, jsonEntry, newWait, statusLine, type Outcome, type Wait } from "./cli/report";
@@ -25,7 +26,7 @@ async function main(): Promise<number> {
   const secrets = Secrets.from(knownSecrets({ env: process.env }));
   let command: Command;
   try {
-    command = parseCommandLine(process.argv.slice(2));
+    command = await parseCommandLine(process.argv.slice(2));
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const problems = error.message.split("\n").map((problem) => `${NAME}: ${printable(cut(secrets.scrub(problem), MAX_PROBLEM))}\n`);
@@ -45,7 +46,8 @@ async function main(): Promise<number> {
   return waitForAll(command, secrets);
 }
 
-async function waitForAll({ tasks, json, quiet }: WaitCommand, secrets: Secrets): Promise<number> {
+async function waitForAll({ tasks, settings, json, quiet }: WaitCommand, secrets: Secrets): Promise<number> {
+  const runtime = sharedRuntime(settings.coordination);
   const controller = new AbortController();
   const waits = tasks.map((task) => newWait(task, secrets));
   const display: Display | undefined = quiet ? undefined : StatusBoard.fits(stderr, waits.length) ? new StatusBoard(stderr, waits) : new ProgressLog(stderr);
@@ -71,8 +73,7 @@ async function waitForAll({ tasks, json, quiet }: WaitCommand, secrets: Secrets)
       display?.progress(event);
     };
     try {
-      const credentials = { identity: wait.task.identity };
-      wait.outcome = { result: await runWait(wait.task, { credentials, signal: controller.signal, onProgress }) };
+      wait.outcome = { result: await runWait(wait.task, runOptions(settings, wait.task, { signal: controller.signal, onProgress }), runtime) };
     } catch (error) {
       wait.outcome = { error };
     }

@@ -5,10 +5,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_ACCOUNT, DEFAULT_CREDENTIAL, type Credential } from "../emulator";
-import type { CredentialSettings } from "../provider/credentials";
+import { credentialSettings, type CredentialSource } from "../provider/credentials";
 import { parseEndpoint, type Endpoint } from "../provider/endpoint";
 import { TaskApiError, TaskCredentialError, TaskInputError } from "../provider/errors";
 import { parseTaskInputs } from "../provider/inputs";
+import { parseSettings, stackConfiguration, type ConfiguredCredentials } from "../provider/settings";
 import { parseWaitOptions, runWait, type WaitOptions } from "../provider/wait";
 import { freshRuntime, useEmulator } from "./support/emulator";
 import { expectNoSecrets } from "./support/secrets";
@@ -69,18 +70,36 @@ async function taskIn(account: string): Promise<string> {
   return (await emulator.current.account(account).createTask({ service: "clb", durationMs: 0 })).taskId;
 }
 
-/** One wait on a new task of `account`, with these credential settings (as the provider passes them). */
-async function waitIn(account: string, credentials: CredentialSettings, inputs: Record<string, unknown> = {}) {
+/** Where a wait's credentials may come from, as the provider sees them: stack config, env, and waitForTask's option. */
+interface Sources {
+  stack?: Omit<ConfiguredCredentials, "keysOrigin" | "assumeRoleOrigin">;
+  env: NodeJS.ProcessEnv;
+  explicit?: CredentialSource;
+}
+
+/** The credential settings the provider parses from `sources`, with STS at the emulator. */
+function credentialsOf({ stack = {}, env, explicit }: Sources, identity?: Parameters<typeof credentialSettings>[1]) {
+  const config = (key: string) => {
+    const value = (stack as Record<string, unknown>)[key.replace(/^tencentcloud:/, "")];
+    return typeof value === "object" ? JSON.stringify(value) : (value as string | undefined);
+  };
+  const { settings, failures } = parseSettings(stackConfiguration(config), env);
+  if (failures.length > 0) throw new Error(JSON.stringify(failures));
+  return { ...credentialSettings(settings, identity, explicit), sts };
+}
+
+/** One wait on a new task of `account`, with the credentials of `sources` (as the provider passes them). */
+async function waitIn(account: string, sources: Sources, inputs: Record<string, unknown> = {}) {
   const taskId = await taskIn(account);
   const { spec, failures } = parseTaskInputs({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, timeoutSeconds: 20, ...inputs });
   if (!spec) throw new Error(JSON.stringify(failures));
-  return runWait(spec, { credentials: { sts, ...credentials, identity: spec.identity } }, freshRuntime());
+  return runWait(spec, { credentials: credentialsOf(sources, spec.identity) }, freshRuntime());
 }
 
 /** `waitForTask` with `env` as the environment. */
 async function waitForTaskIn(account: string, env: NodeJS.ProcessEnv, options: Partial<WaitOptions> = {}) {
   const taskId = await taskIn(account);
-  const { spec, run } = parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, timeoutSeconds: 20, ...options } as WaitOptions, env);
+  const { spec, run } = await parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, timeoutSeconds: 20, ...options } as WaitOptions, env);
   return runWait(spec, run, freshRuntime());
 }
 
@@ -117,7 +136,7 @@ describe("each link of the chain alone", () => {
     writeProfile(join(env.HOME!, ".tccli"), "default", asTccli(PROFILE), "ap-shanghai");
     // No region given: the profile's.
     const taskId = (await emulator.current.account(PROFILE.account!).createTask({ service: "clb", durationMs: 0, region: "ap-shanghai" })).taskId;
-    const { spec, run } = parseWaitOptions({ service: "clb", taskId, endpoint: emulator.current.url, timeoutSeconds: 20 }, env);
+    const { spec, run } = await parseWaitOptions({ service: "clb", taskId, endpoint: emulator.current.url, timeoutSeconds: 20 }, env);
     expect(spec.query.request.region).toBe("ap-shanghai");
     await expect(runWait(spec, run, freshRuntime())).resolves.toMatchObject({ status: "succeeded", region: "ap-shanghai" });
   });
@@ -266,7 +285,7 @@ describe("assume role", () => {
     const events: unknown[] = [];
     const taskId = await taskIn(ROLE_ACCOUNT);
     const { spec } = parseTaskInputs({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url });
-    const result = await runWait(spec!, { credentials: { sts, stack: { ...stackKeys, assumeRole: { roleArn: ROLE, sessionName: "deploy" } }, env: cleanEnv() }, onProgress: (e) => events.push(e) }, freshRuntime());
+    const result = await runWait(spec!, { credentials: credentialsOf({ stack: { ...stackKeys, assumeRole: { roleArn: ROLE, sessionName: "deploy" } }, env: cleanEnv() }), onProgress: (e) => events.push(e) }, freshRuntime());
     expect(result.status).toBe("succeeded");
     const [session] = await emulator.current.sessions();
     expect(session).toMatchObject({ roleArn: ROLE, account: ROLE_ACCOUNT, sessionName: "deploy" });
@@ -391,12 +410,12 @@ describe("malformed credentials are input errors before any request", () => {
     expect((error as Error).message).toContain(`the SecretId from tccli profile \`default\` in ${folder} contains the character U+200B`);
   });
 
-  test("bad identity inputs name the field", () => {
-    expect(() => parseWaitOptions({ service: "clb", taskId: "x", assumeRole: { roleArn: "arn:aws:iam::1:role/x" } } as WaitOptions, cleanEnv())).toThrow(/assumeRole: assumeRole\.roleArn: expected a role ARN/);
-    expect(() => parseWaitOptions({ service: "clb", taskId: "x", assumeRole: { roleArn: ROLE, sessionDuration: 5 } } as WaitOptions, cleanEnv())).toThrow(/assumeRole\.sessionDuration: expected whole seconds from 900 to 43200/);
-    expect(() => parseWaitOptions({ service: "clb", taskId: "x", profile: "../etc" } as WaitOptions, cleanEnv())).toThrow(/profile: expected a tccli profile name/);
-    expect(() => parseWaitOptions({ service: "clb", taskId: "x", credentials: DEFAULT_CREDENTIAL, profile: "ci" } as WaitOptions, cleanEnv())).toThrow(TaskInputError);
-    expect(() => parseWaitOptions({ service: "clb", taskId: "x" } as WaitOptions, { TENCENTCLOUD_STS_ENDPOINT: "http://sts.example.com" })).toThrow(/env TENCENTCLOUD_STS_ENDPOINT: plain http/);
+  test("bad identity inputs name the field", async () => {
+    await expect(parseWaitOptions({ service: "clb", taskId: "x", assumeRole: { roleArn: "arn:aws:iam::1:role/x" } } as WaitOptions, cleanEnv())).rejects.toThrow(/assumeRole: assumeRole\.roleArn: expected a role ARN/);
+    await expect(parseWaitOptions({ service: "clb", taskId: "x", assumeRole: { roleArn: ROLE, sessionDuration: 5 } } as WaitOptions, cleanEnv())).rejects.toThrow(/assumeRole\.sessionDuration: expected whole seconds from 900 to 43200/);
+    await expect(parseWaitOptions({ service: "clb", taskId: "x", profile: "../etc" } as WaitOptions, cleanEnv())).rejects.toThrow(/profile: expected a tccli profile name/);
+    await expect(parseWaitOptions({ service: "clb", taskId: "x", credentials: DEFAULT_CREDENTIAL, profile: "ci" } as WaitOptions, cleanEnv())).rejects.toThrow(TaskInputError);
+    await expect(parseWaitOptions({ service: "clb", taskId: "x" } as WaitOptions, { TENCENTCLOUD_STS_ENDPOINT: "http://sts.example.com" })).rejects.toThrow(/env TENCENTCLOUD_STS_ENDPOINT: plain http/);
   });
 });
 
@@ -412,7 +431,7 @@ describe("a credentials source object that refreshes", () => {
     };
     const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 1500 });
     const events: { kind: string; reason?: string }[] = [];
-    const { spec, run } = parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, onProgress: (e) => events.push(e as never) }, cleanEnv());
+    const { spec, run } = await parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, onProgress: (e) => events.push(e as never) }, cleanEnv());
     await expect(runWait(spec, run, freshRuntime())).resolves.toMatchObject({ status: "succeeded" });
     expect(events.find((e) => e.kind === "retry")?.reason).toBe("refreshing the credentials from the credentials option failed (an error); retrying");
     expectNoSecrets({ events }, secrets);
@@ -422,7 +441,7 @@ describe("a credentials source object that refreshes", () => {
     let calls = 0;
     const source = { getCredential: () => (++calls === 2 ? new Promise<never>(() => undefined) : Promise.resolve({ ...DEFAULT_CREDENTIAL })) };
     const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 1000 });
-    const { spec, run } = parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, timeoutSeconds: 60 }, cleanEnv());
+    const { spec, run } = await parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, timeoutSeconds: 60 }, cleanEnv());
     const started = Date.now();
     await expect(runWait(spec, run, freshRuntime({ requestTimeoutMs: 500 }))).resolves.toMatchObject({ status: "succeeded" });
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -432,7 +451,7 @@ describe("a credentials source object that refreshes", () => {
     let calls = 0;
     const source = { getCredential: async () => (++calls === 1 ? { ...DEFAULT_CREDENTIAL } : Promise.reject(new TypeError("boom"))) };
     const { taskId } = await emulator.current.createTask({ service: "clb", durationMs: 60_000 });
-    const { spec, run } = parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, timeoutSeconds: 60 }, cleanEnv());
+    const { spec, run } = await parseWaitOptions({ service: "clb", taskId, region: "ap-guangzhou", endpoint: emulator.current.url, credentials: source, timeoutSeconds: 60 }, cleanEnv());
     const error = await runWait(spec, run, freshRuntime()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskCredentialError);
     expect((error as Error).message).toContain("refreshing the credentials from the credentials option failed (TypeError), 3 times in a row");

@@ -4,7 +4,7 @@ import { clb } from "tencentcloud-sdk-nodejs/tencentcloud/services/clb";
 import { sts } from "tencentcloud-sdk-nodejs/tencentcloud/services/sts";
 import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
 import { DEFAULT_ACCOUNT, DEFAULT_CREDENTIAL } from "../emulator";
-import { stsEndpoint } from "../provider/credentials";
+import { NO_CONFIGURATION, parseSettings } from "../provider/settings";
 import { useEmulator } from "./support/emulator";
 
 /** The emulator's STS and accounts, driven through the SDK's own clients, as any program would. */
@@ -101,9 +101,13 @@ test("the emulator command: --role and --credential-lifetime", async () => {
 });
 
 test("where the waiter sends AssumeRole", () => {
-  expect(stsEndpoint({}, undefined)).toEqual({ protocol: "https:", host: "sts.tencentcloudapi.com", loopback: false });
-  expect(stsEndpoint({}, "intl.tencentcloudapi.com")).toMatchObject({ host: "sts.intl.tencentcloudapi.com" });
-  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "http://127.0.0.1:9000" }, "intl.tencentcloudapi.com")).toEqual({ protocol: "http:", host: "127.0.0.1:9000", loopback: true });
-  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "https://sts.internal.example" }, undefined)).toMatchObject({ protocol: "https:", host: "sts.internal.example" });
-  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "http://sts.internal.example" }, undefined)).toMatchObject({ setting: "env TENCENTCLOUD_STS_ENDPOINT", error: expect.stringContaining("plain http://") });
+  const stsEndpoint = (env: NodeJS.ProcessEnv) => {
+    const { settings, failures } = parseSettings(NO_CONFIGURATION, env);
+    return failures.length > 0 ? failures : settings.sts;
+  };
+  expect(stsEndpoint({})).toEqual({ protocol: "https:", host: "sts.tencentcloudapi.com", loopback: false });
+  expect(stsEndpoint({ TENCENTCLOUD_DOMAIN: "intl.tencentcloudapi.com" })).toMatchObject({ host: "sts.intl.tencentcloudapi.com" });
+  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "http://127.0.0.1:9000", TENCENTCLOUD_DOMAIN: "intl.tencentcloudapi.com" })).toEqual({ protocol: "http:", host: "127.0.0.1:9000", loopback: true });
+  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "https://sts.internal.example" })).toMatchObject({ protocol: "https:", host: "sts.internal.example" });
+  expect(stsEndpoint({ TENCENTCLOUD_STS_ENDPOINT: "http://sts.internal.example" })).toEqual([{ property: "env TENCENTCLOUD_STS_ENDPOINT", reason: expect.stringContaining("plain http://") }]);
 });

@@ -10,7 +10,7 @@ const emulator = useEmulator({ rateLimit: 1000 });
 const region = "ap-guangzhou";
 
 const wait = (task: { service: "clb"; taskId: string } | { service: "redis"; taskId: number }, timeoutSeconds: number) =>
-  waitOn(freshRuntime({ requestsPerSecond: 100 }), { ...task, region, endpoint: emulator.current.url, credentials, timeoutSeconds });
+  waitOn(freshRuntime(), { ...task, region, endpoint: emulator.current.url, credentials, timeoutSeconds }, { requestsPerSecond: 100 });
 
 const pendingTask = async (i: number) =>
   i % 2

@@ -1,10 +1,10 @@
 import { parseEndpoint } from "../provider/endpoint";
-import { parseTaskInputs, UNKNOWN, type InputDefaults } from "../provider/inputs";
-import { environmentDefaults } from "../provider/wait";
+import { inputDefaults, parseTaskInputs, UNKNOWN, type InputDefaults } from "../provider/inputs";
+import { NO_CONFIGURATION, parseSettings } from "../provider/settings";
 import { BAD_INPUTS as bad, clb, clbTask, redis } from "./support/badInputs";
 
 /** The inputs as recorded and the failures: what Check answers; defaults as outside Pulumi, with nothing set. */
-function checkTaskInputs(raw: Record<string, unknown>, defaults: InputDefaults = environmentDefaults({})) {
+function checkTaskInputs(raw: Record<string, unknown>, defaults: InputDefaults = inputDefaults(parseSettings(NO_CONFIGURATION, {}).settings, undefined)) {
   const { inputs, failures } = parseTaskInputs(raw, defaults);
   return { inputs, failures };
 }
@@ -23,10 +23,10 @@ describe("parseTaskInputs", () => {
   });
 
   test("region and endpoint defaults come from stack config or environment, inputs win", () => {
-    const { inputs, failures } = checkTaskInputs({ service: "clb", taskId: clbTask }, { region: () => "ap-beijing", domain: "intl.tencentcloudapi.com" });
+    const { inputs, failures } = checkTaskInputs({ service: "clb", taskId: clbTask }, { region: { value: "ap-beijing" }, domain: "intl.tencentcloudapi.com" });
     expect(failures).toEqual([]);
     expect(inputs).toMatchObject({ region: "ap-beijing", endpoint: "clb.intl.tencentcloudapi.com" });
-    expect(checkTaskInputs({ ...clb, endpoint: "http://127.0.0.1:9000" }, { region: () => "ap-beijing", domain: "x.com" }).inputs).toMatchObject({
+    expect(checkTaskInputs({ ...clb, endpoint: "http://127.0.0.1:9000" }, { region: { value: "ap-beijing" }, domain: "x.com" }).inputs).toMatchObject({
       region: "ap-guangzhou",
       endpoint: "http://127.0.0.1:9000",
     });

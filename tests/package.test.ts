@@ -228,6 +228,13 @@ describe("installed from the tarball, without @pulumi/pulumi", () => {
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining("npm install @pulumi/pulumi") });
   });
 
+  test("only the SDK's common package (signing, HTTP, credentials) is installed, not the whole SDK: at most 15 MB in all", async () => {
+    expect(existsSync(join(project, "node_modules", "tencentcloud-sdk-nodejs-common", "package.json"))).toBe(true);
+    expect(existsSync(join(project, "node_modules", "tencentcloud-sdk-nodejs"))).toBe(false);
+    const { stdout } = await run("du", ["-sk", join(project, "node_modules")]);
+    expect(Number(stdout.split("\t")[0]) / 1024).toBeLessThanOrEqual(15);
+  });
+
   test("tencentcloud-api-emulator serves, and tencentcloud-task-wait waits on its task; --help shows commands that work from the package", async () => {
     const bin = (name: string) => join(project, "node_modules", ".bin", name);
     const help = await run(bin("tencentcloud-api-emulator"), ["--help"]);

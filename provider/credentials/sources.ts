@@ -1,6 +1,6 @@
 import { types } from "node:util";
-import { CvmRoleCredential, OIDCRoleArnCredential, ProfileCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/credential";
-import type { DynamicCredential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import { CvmRoleCredential, OIDCRoleArnCredential, ProfileCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/credential";
+import type { DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem, TransportError } from "../callFailures";
 
 /**

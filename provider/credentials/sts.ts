@@ -1,8 +1,8 @@
-import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import type { AssumeRoleRequest, AssumeRoleResponse, AssumeRoleWithWebIdentityRequest } from "tencentcloud-sdk-nodejs/tencentcloud/services/sts/v20180813/sts_models";
 import { ApiAnswerError, classifyCallError, CredentialProblem } from "../callFailures";
 import { raceSignal, type Clock } from "../clock";
-import { defaultEndpoint, endpointUrl, parseEndpoint, type Endpoint } from "../endpoint";
+import { endpointUrl, type Endpoint } from "../endpoint";
 import { callApi } from "../transport";
 
 /**
@@ -38,19 +38,6 @@ export interface Temporary {
   credential: Credential;
   renewAt: number;
   expiresAt: number;
-}
-
-/**
- * STS's endpoint: env TENCENTCLOUD_STS_ENDPOINT (any URL; plain http only on loopback), else
- * `sts.<domain>` with a domain set, else `sts.tencentcloudapi.com`.
- */
-export function stsEndpoint(env: NodeJS.ProcessEnv, domain: string | undefined): Endpoint | { setting: string; error: string } {
-  const given = env.TENCENTCLOUD_STS_ENDPOINT?.trim();
-  if (given) {
-    const parsed = parseEndpoint(given);
-    return "error" in parsed ? { setting: "env TENCENTCLOUD_STS_ENDPOINT", error: parsed.error } : parsed;
-  }
-  return defaultEndpoint("sts", undefined, domain);
 }
 
 /**

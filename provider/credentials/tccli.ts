@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { Credential } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "../callFailures";
 
 /**

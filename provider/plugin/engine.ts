@@ -1,25 +1,17 @@
 /**
- * Every call the provider plugin makes into the engine, in one place: the plugin's configuration
- * parsed once (its edge, like the dynamic provider's stack config), and the dynamic provider's
- * TaskCompletion lifecycle (Check, Diff, Create, Update with partial state) run on it. No other
- * file of provider/plugin imports from the engine.
+ * Every call the provider plugin makes into the engine, in one place: its configuration parsed
+ * once into Settings (the plugin's edge), and the resource's steps (resource.ts) run on them, as
+ * the dynamic provider runs them. No other file of provider/plugin imports from the engine.
  */
 import { readFileSync } from "node:fs";
-import { isThrottled } from "../callFailures";
-import { systemClock } from "../clock";
-import { knownSecrets, profileRegion, stsEndpoint, type StackCredentials } from "../credentials";
-import { checkTask, diffTask, outputs, ResourceInitError, specOf, TASK_OUTPUTS, UPDATE_ON_CHANGE, updateTask, waitFailure, type Progress } from "../dynamicProvider";
-import type { Endpoint } from "../endpoint";
-import { parseAssumeRole, type AssumeRoleInputs, type InputDefaults, type TaskSpec } from "../inputs";
-import { COORDINATION_ENV, machinePeersFromEnv } from "../peers";
+import { credentialSettings, knownSecrets } from "../credentials";
 import { formatProgress, isRoutine } from "../progress";
-import { BudgetSettingError, newRuntime, parseRequestsPerSecond, REQUESTS_PER_SECOND_ENV, type WaitRuntime } from "../runtime";
-import type { InputFailure, TaskResult } from "../task";
+import { checkResource, createResource, diffResource, updateResource, type Configured } from "../resource";
+import { parseSettings, type Configuration, type SettingName } from "../settings";
+import type { InputFailure } from "../task";
 import { printable, Secrets } from "../text";
-import { Throttle } from "../throttle";
-import { runWait } from "../wait";
 
-export { ResourceInitError, TASK_OUTPUTS, UPDATE_ON_CHANGE };
+export { ResourceInitError, TASK_OUTPUTS, UPDATE_ON_CHANGE } from "../resource";
 export { INPUT_NAMES, inputNamesOf, MAX_TIMEOUT_SECONDS } from "../inputs";
 export { adapterFor, SERVICES } from "../services";
 export { printable } from "../text";
@@ -33,115 +25,60 @@ export function packageVersion(): string {
   return manifest.version;
 }
 
-/** The provider's configuration, as the official TencentCloud provider names it, plus this package's own two. */
-export const CONFIG_KEYS = ["region", "secretId", "secretKey", "securityToken", "profile", "sharedCredentialsDir", "camRoleName", "assumeRole", "domain", "requestsPerSecond", "coordination"] as const;
-export type ConfigKey = (typeof CONFIG_KEYS)[number];
+/** Every setting, by the official provider's names: the provider's configuration keys. */
+const SETTINGS: Record<SettingName, true> = {
+  region: true,
+  secretId: true,
+  secretKey: true,
+  securityToken: true,
+  profile: true,
+  sharedCredentialsDir: true,
+  camRoleName: true,
+  assumeRole: true,
+  domain: true,
+  requestsPerSecond: true,
+  coordination: true,
+};
+export const CONFIG_KEYS = Object.keys(SETTINGS) as SettingName[];
+export type ConfigKey = SettingName;
 
 /** Keys the engine itself adds to a provider's inputs. */
 export const ENGINE_KEYS = ["version", "pluginDownloadURL"];
 
-/** The configuration, parsed once when the engine configures the plugin: what every step runs on. */
-export interface PluginSettings {
-  defaults: InputDefaults;
-  stack: StackCredentials;
-  sts?: Endpoint;
-  env: NodeJS.ProcessEnv;
-  runtime: WaitRuntime;
-}
-
-/** How messages name a key of the configuration. */
-export const settingName = (key: ConfigKey) => `provider configuration ${PACKAGE}:${key}`;
-
 /**
- * The plugin's configuration (Configure's arguments, or CheckConfig's inputs, secrets unwrapped),
- * checked once. A value set here wins over its environment variable and over files, as in the
- * official provider. Failures name the key and never quote a value.
+ * The plugin's configuration (Configure's arguments, CheckConfig's inputs; secrets unwrapped) as
+ * the settings module reads an edge: values set here win over env and files, as in the official
+ * provider. Objects (assumeRole) and numbers are read as the text stack config would hold.
  */
-export function parseConfiguration(values: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): { settings?: PluginSettings; failures: InputFailure[] } {
-  const failures: InputFailure[] = [];
-  const fail = (property: string, reason: string) => failures.push({ property, reason });
-  for (const key of Object.keys(values)) {
-    if ((CONFIG_KEYS as readonly string[]).includes(key) || ENGINE_KEYS.includes(key)) continue;
-    const near = CONFIG_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
-    fail(key, near ? `unknown provider configuration key; did you mean "${near}"?` : `unknown provider configuration key; expected one of ${CONFIG_KEYS.join(", ")}`);
-  }
-  const given = (key: ConfigKey) => values[key] !== undefined && values[key] !== null && values[key] !== "";
-  const text = (key: ConfigKey): string | undefined => {
-    if (!given(key)) return undefined;
-    if (typeof values[key] === "string") return values[key] as string;
-    fail(key, `${settingName(key)}: expected a string, got a value of type ${typeof values[key]}`);
-    return undefined;
+export function pluginConfiguration(values: Readonly<Record<string, unknown>>): Configuration {
+  const key = (name: SettingName) => name;
+  return {
+    get: (name) => {
+      const value = values[name];
+      if (value === undefined || value === null || value === "") return undefined;
+      return typeof value === "string" ? value : JSON.stringify(value);
+    },
+    key,
+    describe: (name) => `provider config ${PACKAGE}:${name}`,
   };
-
-  const stack: StackCredentials = {
-    secretId: text("secretId"),
-    secretKey: text("secretKey"),
-    securityToken: text("securityToken"),
-    profile: text("profile"),
-    sharedCredentialsDir: text("sharedCredentialsDir"),
-    camRoleName: text("camRoleName"),
-  };
-  if (given("assumeRole")) {
-    const role = objectOf(values.assumeRole);
-    const { policy, ...rest } = role ?? {};
-    const checked = role ? parseAssumeRole(rest) : { reason: "expected an object { roleArn, sessionName?, sessionDuration?, externalId?, policy? }" };
-    if ("reason" in checked) fail("assumeRole", `${settingName("assumeRole")}: ${checked.reason}`);
-    else if (policy !== undefined && typeof policy !== "string") fail("assumeRole", `${settingName("assumeRole")}: assumeRole.policy: expected a policy document as a string`);
-    else stack.assumeRole = { ...(checked.value as AssumeRoleInputs), ...(policy !== undefined ? { policy: policy as string } : {}) };
-  }
-
-  const region = text("region") ?? (env.TENCENTCLOUD_REGION || undefined);
-  const domain = text("domain") ?? (env.TENCENTCLOUD_DOMAIN || undefined);
-  const defaults: InputDefaults = {
-    region: (profile) => region ?? profileRegion(profile ?? stack.profile, env, stack.sharedCredentialsDir),
-    regionSources: `${settingName("region")}, env TENCENTCLOUD_REGION, then the tccli profile's region`,
-    domain,
-  };
-  const sts = stsEndpoint(env, domain);
-  if ("error" in sts) fail("domain", `${sts.setting}: ${sts.error}`);
-
-  let requestsPerSecond: number | undefined;
-  try {
-    const configured = values.requestsPerSecond;
-    requestsPerSecond = given("requestsPerSecond")
-      ? parseRequestsPerSecond(typeof configured === "number" ? String(configured) : (configured as string), settingName("requestsPerSecond"))
-      : parseRequestsPerSecond(env[REQUESTS_PER_SECOND_ENV], `env ${REQUESTS_PER_SECOND_ENV}`);
-  } catch (error) {
-    if (!(error instanceof BudgetSettingError)) throw error;
-    fail("requestsPerSecond", error.message);
-  }
-
-  // Until the fleet backend lands: the machine's processes share each budget, or ("off") each adapts alone.
-  const coordination = (text("coordination") ?? env[COORDINATION_ENV] ?? "machine").trim().toLowerCase();
-  if (coordination !== "machine" && coordination !== "off") {
-    fail("coordination", `${given("coordination") ? settingName("coordination") : `env ${COORDINATION_ENV}`}: expected "machine" or "off"`);
-  }
-
-  const secrets = Secrets.from(knownSecrets({ stack, env }));
-  const scrubbed = failures.map((f) => ({ property: printable(secrets.scrub(f.property)), reason: printable(secrets.scrub(f.reason)) }));
-  if (scrubbed.length > 0) return { failures: scrubbed };
-  const peers = machinePeersFromEnv({ [COORDINATION_ENV]: coordination });
-  const runtime = newRuntime({ requestsPerSecond, throttle: new Throttle({ isThrottled, clock: systemClock, peers }) });
-  return { settings: { defaults, stack, sts: "error" in sts ? undefined : sts, env, runtime }, failures: [] };
 }
 
-/** An object, or the JSON text of one (stack config holds objects as text). */
-function objectOf(value: unknown): Record<string, unknown> | undefined {
-  let parsed = value;
-  if (typeof value === "string") {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+/** The configuration, parsed once: the settings every step runs on, or what is wrong with it (a key not of the configuration among it). */
+export function parseConfiguration(values: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Configured {
+  const unknown: InputFailure[] = Object.keys(values)
+    .filter((key) => !(key in SETTINGS) && !ENGINE_KEYS.includes(key))
+    .map((key) => {
+      const near = CONFIG_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
+      const known = near ? `did you mean "${near}"?` : `expected one of ${CONFIG_KEYS.join(", ")}`;
+      return { property: key, reason: `provider config ${PACKAGE}:${key}: not a key of this provider's configuration; ${known}` };
+    });
+  const { settings, failures } = parseSettings(pluginConfiguration(values), env);
+  const secrets = Secrets.from(knownSecrets(credentialSettings(settings)));
+  return { settings, failures: [...unknown, ...failures].map((f) => ({ property: printable(secrets.scrub(f.property)), reason: printable(secrets.scrub(f.reason)) })) };
 }
 
 /** What the engine gives one Create or Update beyond its properties. */
 export interface Step {
-  /** Which step, for messages: "create" or "update". */
-  name: "create" | "update";
   /** The program's customTimeouts for this step, in seconds; 0: none. */
   timeoutSeconds: number;
   /** Aborted when the engine cancels. */
@@ -150,52 +87,34 @@ export interface Step {
   onProgress(line: string): void;
 }
 
-const NOTHING_YET: Progress = { attempts: 0, waitedSeconds: 0 };
-
-/** The dynamic provider's lifecycle, on the plugin's settings. */
+/** The resource's steps, on the plugin's settings. */
 export class TaskLifecycle {
-  constructor(private readonly settings: PluginSettings) {}
+  constructor(private readonly configured: Configured) {}
 
-  check(news: unknown): { inputs: Record<string, unknown>; failures: InputFailure[] } {
-    return checkTask(news, this.settings.defaults, this.settings.stack, []);
+  check(news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: InputFailure[] }> {
+    return checkResource(news, this.configured);
   }
 
   diff(olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[] } {
-    return diffTask(olds, news);
+    return diffResource(olds, news);
   }
 
   async create(inputs: Record<string, unknown>, step: Step): Promise<{ id: string; properties: Record<string, unknown> }> {
-    const spec = specOf(inputs, this.settings.defaults);
-    return { id: spec.query.id, properties: outputs(inputs, await this.wait(spec, inputs, NOTHING_YET, step)) };
+    const { id, outs } = await createResource(inputs, this.configured, stepOptions(step));
+    return { id, properties: outs };
   }
 
   async update(olds: Record<string, unknown>, news: Record<string, unknown>, step: Step): Promise<Record<string, unknown>> {
-    const spec = specOf(news, this.settings.defaults);
-    return updateTask(olds, news, spec, (previous) => this.wait(spec, news, previous, step));
+    return (await updateResource(olds, news, this.configured, stepOptions(step))).outs;
   }
+}
 
-  /** One wait, within the smaller of timeoutSeconds and the program's customTimeouts. */
-  private async wait(spec: TaskSpec, inputs: Record<string, unknown>, previous: Progress, step: Step): Promise<TaskResult> {
-    const limit = step.timeoutSeconds > 0 && step.timeoutSeconds < spec.timeoutSeconds ? step.timeoutSeconds : undefined;
-    const { stack, sts, env, runtime } = this.settings;
-    try {
-      return await runWait(
-        limit === undefined ? spec : { ...spec, timeoutSeconds: limit },
-        {
-          credentials: { stack, identity: spec.identity, sts, env },
-          signal: step.signal,
-          onProgress: (event) => {
-            if (!isRoutine(event)) step.onProgress(formatProgress(event));
-          },
-        },
-        runtime,
-      );
-    } catch (error) {
-      const raise =
-        limit === undefined
-          ? undefined
-          : `Raise the resource's customTimeouts ${step.name} (now ${limit}s; timeoutSeconds is ${spec.timeoutSeconds}) to wait longer: the smaller of the two wins.`;
-      throw waitFailure(error, spec, inputs, previous, raise);
-    }
-  }
+function stepOptions(step: Step) {
+  return {
+    signal: step.signal,
+    timeoutSeconds: step.timeoutSeconds,
+    onProgress: (event: Parameters<typeof isRoutine>[0]) => {
+      if (!isRoutine(event)) step.onProgress(formatProgress(event));
+    },
+  };
 }

@@ -71,10 +71,10 @@ export async function serve(engineAddress: string | undefined): Promise<Plugin> 
     return lifecycle;
   };
   /** Runs one Create or Update; its last progress line reaches the engine before it answers. */
-  const run = async <T>(name: Step["name"], urn: string, timeoutSeconds: number, operation: (step: Step) => Promise<T>): Promise<T> => {
+  const run = async <T>(urn: string, timeoutSeconds: number, operation: (step: Step) => Promise<T>): Promise<T> => {
     let logged = Promise.resolve();
     try {
-      return await operation({ name, timeoutSeconds, signal: cancellation.signal, onProgress: (line) => (logged = log(urn, line)) });
+      return await operation({ timeoutSeconds, signal: cancellation.signal, onProgress: (line) => (logged = log(urn, line)) });
     } finally {
       await logged;
     }
@@ -102,15 +102,17 @@ export async function serve(engineAddress: string | undefined): Promise<Plugin> 
       return new provider.DiffResponse().setChanges(changes).setDiffsList(changed);
     }),
     configure: unary((req: providerTypes.ConfigureRequest) => {
-      const { settings, failures } = parseConfiguration(configurationOf(req));
-      if (!settings) throw new RequestError(`the provider's configuration is not valid: ${failures.map((f) => f.reason).join("; ")}`, grpc.status.INVALID_ARGUMENT);
-      lifecycle = new TaskLifecycle(settings);
+      const configured = parseConfiguration(configurationOf(req));
+      // A configuration key's failure names it; an env variable's is named by its property.
+      const failures = configured.failures.map((f) => (f.reason.startsWith("provider config") ? f.reason : `${f.property}: ${f.reason}`));
+      if (failures.length > 0) throw new RequestError(`the provider's configuration is not valid: ${failures.join("; ")}`, grpc.status.INVALID_ARGUMENT);
+      lifecycle = new TaskLifecycle(configured);
       // The engine unwraps secrets for us and marks outputs named like secret inputs secret.
       return new provider.ConfigureResponse().setAcceptsecrets(false).setSupportspreview(false).setAcceptresources(false).setAcceptoutputs(false);
     }),
 
-    check: unary((req: providerTypes.CheckRequest) => {
-      const { inputs, failures } = configured().check(fromStruct(req.getNews()));
+    check: unary(async (req: providerTypes.CheckRequest) => {
+      const { inputs, failures } = await configured().check(fromStruct(req.getNews()));
       return new provider.CheckResponse().setInputs(toStruct(inputs)).setFailuresList(failures.map(checkFailure));
     }),
     diff: unary((req: providerTypes.DiffRequest) => {
@@ -125,7 +127,7 @@ export async function serve(engineAddress: string | undefined): Promise<Plugin> 
         const inputs = fromStruct(req.getProperties());
         if (req.getPreview()) return new provider.CreateResponse().setProperties(toStruct(inputs));
         try {
-          const { id, properties } = await run("create", req.getUrn(), req.getTimeout(), (step) => configured().create(inputs, step));
+          const { id, properties } = await run(req.getUrn(), req.getTimeout(), (step) => configured().create(inputs, step));
           return new provider.CreateResponse().setId(id).setProperties(toStruct(properties));
         } catch (error) {
           throw error instanceof ResourceInitError ? Object.assign(error, { inputs }) : error;
@@ -145,7 +147,7 @@ export async function serve(engineAddress: string | undefined): Promise<Plugin> 
         const news = fromStruct(req.getNews());
         if (req.getPreview()) return new provider.UpdateResponse().setProperties(toStruct(news));
         try {
-          const properties = await run("update", req.getUrn(), req.getTimeout(), (step) => configured().update(fromStruct(req.getOlds()), news, step));
+          const properties = await run(req.getUrn(), req.getTimeout(), (step) => configured().update(fromStruct(req.getOlds()), news, step));
           return new provider.UpdateResponse().setProperties(toStruct(properties));
         } catch (error) {
           throw error instanceof ResourceInitError ? Object.assign(error, { inputs: news }) : error;

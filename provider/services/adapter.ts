@@ -29,6 +29,12 @@ export interface TaskQuery {
   statusValue(rawStatus: StatusValue): string;
   /** How an observation reads in a line: "in progress (Status 2)". */
   statusText(observation: Pick<TaskObservation, "state" | "rawStatus" | "waitingFor">): string;
+  /**
+   * The API's error codes for an id it does not know, and how long after the wait began that may
+   * be read-after-write lag rather than a wrong id: such answers (and a list answer without the
+   * task) are retried until then. Absent: not-found is final at once.
+   */
+  unknownId?: { codes: readonly string[]; graceSeconds: number };
 }
 
 /** A service's inputs, checked: the recorded inputs, what is wrong, and the query once nothing is. */

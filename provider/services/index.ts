@@ -1,3 +1,4 @@
+import type { TaskDetails } from "../task";
 import type { ServiceAdapter } from "./adapter";
 import { cdb, type CdbTask } from "./cdb";
 import { ckafka, type CkafkaTask } from "./ckafka";
@@ -64,6 +65,9 @@ export type ServiceTask =
   | CustomTask;
 
 export const SERVICES = Object.keys(catalogue) as Service[];
+
+/** What the services' answers add about a task, as outputs name them. */
+export const DETAIL_KEYS = ["loadBalancerIds", "instanceId", "taskType", "startTime", "endTime", "progress", "operation"] as const satisfies readonly (keyof TaskDetails)[];
 
 export function adapterFor(service: unknown): ServiceAdapter | undefined {
   return typeof service === "string" && Object.hasOwn(catalogue, service) ? (catalogue[service as Service] as ServiceAdapter) : undefined;

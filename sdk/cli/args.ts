@@ -1,10 +1,8 @@
 import { parseArgs } from "node:util";
-import { parseTaskInputs, type TaskSpec } from "../../provider/inputs";
-import { BudgetSettingError, REQUESTS_PER_SECOND_ENV, requestsPerSecondFromEnv } from "../../provider/runtime";
+import { parseTaskInputsWith, type TaskSpec } from "../../provider/inputs";
 import { adapterFor, SERVICES, type ServiceAdapter } from "../../provider/services";
 import type { CommandLineInput } from "../../provider/services/adapter";
-import { stsEndpoint } from "../../provider/credentials";
-import { environmentDefaults } from "../../provider/wait";
+import { COORDINATION_ENV, NO_CONFIGURATION, parseSettings, REQUESTS_PER_SECOND_ENV, type Settings } from "../../provider/settings";
 
 const NAME = "tencentcloud-task-wait";
 
@@ -20,6 +18,8 @@ export class UsageError extends Error {}
 export interface WaitCommand {
   kind: "wait";
   tasks: TaskSpec[];
+  /** The environment's settings, parsed once. */
+  settings: Settings;
   json: boolean;
   quiet: boolean;
 }
@@ -57,26 +57,26 @@ function serviceFlags(adapter: ServiceAdapter): ServiceFlag[] {
 
 const ALL_SERVICE_FLAGS = new Map(SERVICES.flatMap((service) => serviceFlags(adapterFor(service)!)).map((flag) => [flag.flag, flag]));
 
-/** Parses and checks the arguments with the engine's own rules; throws UsageError naming the bad one. */
-export function parseCommandLine(args: string[]): Command {
-  // `--version` alone shows the version; `--version 2017-03-12` is a custom wait's API version.
+/**
+ * Parses and checks the arguments and the environment with the engine's own rules; throws
+ * UsageError naming the bad one. `--help` and `--version` count only alone: among a wait's
+ * arguments (`clb <id> --version`) they would end the command without waiting, so they are
+ * usage errors there; `--version V` is a custom wait's API version.
+ */
+export async function parseCommandLine(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Command> {
+  if (args.length === 1 && (args[0] === "--help" || args[0] === "-h")) return { kind: "help" };
+  if (args.length === 1 && args[0] === "--version") return { kind: "version" };
   const bareVersion = args.findIndex((arg, i) => arg === "--version" && (i === args.length - 1 || args[i + 1].startsWith("-")));
-  if (bareVersion >= 0) return args.includes("--help") || args.includes("-h") ? { kind: "help" } : { kind: "version" };
+  if (bareVersion >= 0) throw new UsageError("--version: shows the version only alone; in a custom wait, --version V gives the API version (such as 2017-03-12)");
   const { values, tokens } = parseFlags(args);
-  if (values.help) return { kind: "help" };
+  if (values.help) throw new UsageError("--help: shows the help only alone (tencentcloud-task-wait --help)");
 
   const service = tokens.find((token) => token.kind === "positional")?.value;
   if (service === undefined) throw new UsageError(`missing the service: one of ${SERVICES.join(", ")}`);
   const adapter = adapterFor(service);
   if (!adapter) throw new UsageError(`unknown service ${JSON.stringify(service)}: expected one of ${SERVICES.join(", ")}`);
-  const sts = stsEndpoint(process.env, process.env.TENCENTCLOUD_DOMAIN || undefined);
-  if ("error" in sts) throw new UsageError(`${sts.setting}: ${sts.error}`);
-  try {
-    requestsPerSecondFromEnv();
-  } catch (error) {
-    if (error instanceof BudgetSettingError) throw new UsageError(error.message);
-    throw error;
-  }
+  const { settings, failures } = parseSettings(NO_CONFIGURATION, env);
+  if (failures.length > 0) throw new UsageError(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
 
   const flags = serviceFlags(adapter);
   const shared: Record<string, unknown> = {
@@ -117,11 +117,10 @@ export function parseCommandLine(args: string[]): Command {
     throw new UsageError(`missing <taskId>: name at least one ${service} task${alternatives.length > 0 ? ` (or ${alternatives.join(", ")})` : ""}`);
   }
 
-  const defaults = environmentDefaults();
-  const checked = tasks.map((task) => parseTaskInputs(dropUndefined({ ...shared, ...task }), defaults));
+  const checked = await Promise.all(tasks.map((task) => parseTaskInputsWith(dropUndefined({ ...shared, ...task }), settings)));
   const problems = new Set(checked.flatMap(({ failures }) => failures.map((f) => `${argumentFor(f.property, flags, values.timeout)}: ${f.reason}`)));
   if (problems.size > 0) throw new UsageError([...problems].join("\n"));
-  return { kind: "wait", tasks: checked.map(({ spec }) => spec!), json: values.json ?? false, quiet: values.quiet ?? false };
+  return { kind: "wait", tasks: checked.map(({ spec }) => spec!), settings, json: values.json ?? false, quiet: values.quiet ?? false };
 }
 
 function parseFlags(args: string[]) {
@@ -197,8 +196,8 @@ Options:
   --role-arn ARN        assume this role (STS AssumeRole) for the wait; with --role-session-name
   --json                print the results on stdout as a JSON array, in argument order
   --quiet               print nothing but errors (and the JSON with --json)
-  -h, --help            show this text
-  --version             show the version (custom waits: --version V is the API version)
+  -h, --help            show this text (alone)
+  --version             show the version (alone; in a custom wait, --version V is the API version)
 
 Output: progress goes to stderr, as a live line per task on a terminal and otherwise as one
 line per status change (repeated at least every 30 s). A JSON entry has the fields of the
@@ -219,6 +218,8 @@ sts.tencentcloudapi.com, sts.<TENCENTCLOUD_DOMAIN>, or TENCENTCLOUD_STS_ENDPOINT
 
 Environment: ${REQUESTS_PER_SECOND_ENV}=N sets the budget of status calls per second per action
 (1 to 100; each action is still held to its documented limit; default 85 % of it).
+${COORDINATION_ENV} says how processes share that budget: machine (default: the processes of
+this machine, through the temp directory) or off.
 
 Exit status, with several tasks the most severe in the order 64 > 3 > 2 > 1 > 0:
   0     every task succeeded

@@ -75,11 +75,11 @@ describe("the plugin's own methods", () => {
     expect(bad.inputs.secretkey).toEqual(secret(credentials.secretKey));
     expect(bad.failures.map((f) => f.property).sort()).toEqual(["assumeRole", "coordination", "region", "requestsPerSecond", "secretkey"]);
     const reason = (property: string) => bad.failures.find((f) => f.property === property)!.reason;
-    expect(reason("requestsPerSecond")).toContain("provider configuration tencentcloud-task-completion:requestsPerSecond: expected requests per second from 1 to 100");
+    expect(reason("requestsPerSecond")).toContain("provider config tencentcloud-task-completion:requestsPerSecond: expected requests per second from 1 to 100");
     expect(reason("assumeRole")).toContain("assumeRole.roleArn: expected a role ARN");
-    expect(reason("secretkey")).toBe('unknown provider configuration key; did you mean "secretKey"?');
-    expect(reason("coordination")).toContain('expected "machine" or "off"');
-    expect(reason("region")).toContain("expected a string, got a value of type number");
+    expect(reason("secretkey")).toBe('provider config tencentcloud-task-completion:secretkey: not a key of this provider\'s configuration; did you mean "secretKey"?');
+    expect(reason("coordination")).toContain('provider config tencentcloud-task-completion:coordination: expected "machine", "off"');
+    expect(reason("region")).toBe('provider config tencentcloud-task-completion:region: expected a region name such as "ap-guangzhou", got "7"');
   });
 
   test("DiffConfig: a changed key is an update of the provider, never a replacement", async () => {
@@ -174,7 +174,7 @@ describe("the resource's lifecycle", () => {
     const error = await createFails(plugin, clb(taskId), { timeout: 1 });
     expect(Date.now() - started).toBeLessThan(2500);
     expect(error.message).toContain("did not finish within its timeout of 1s");
-    expect(error.message).toContain("Raise the resource's customTimeouts create (now 1s; timeoutSeconds is 1800)");
+    expect(error.message).toContain("Raise the resource's customTimeouts (now 1s; timeoutSeconds is 1800) to wait longer: the smaller of the two applies.");
     expect(error.message).toContain("the next `pulumi up` resumes this wait");
     expect(error.initFailed).toEqual({
       id: `clb/${region}/${taskId}`,

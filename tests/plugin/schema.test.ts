@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { knownSecrets } from "../../provider/credentials";
+import { credentialSettings, knownSecrets } from "../../provider/credentials";
 import { adapterFor, CONFIG_KEYS, INPUT_NAMES, inputNamesOf, parseConfiguration, SERVICES, TASK_OUTPUTS, TaskLifecycle, UPDATE_ON_CHANGE } from "../../provider/plugin/engine";
 import { packageSchema, RESOURCE, type PackageSpec, type PropertySpec } from "../../provider/plugin/schema";
 import { allows, objectAllows, TOKEN, typeProblems } from "../harness/schemaTypes";
@@ -11,8 +11,7 @@ import { allows, objectAllows, TOKEN, typeProblems } from "../harness/schemaType
  */
 const schema: PackageSpec = packageSchema("1.2.3");
 const resource = schema.resources[RESOURCE];
-const { settings } = parseConfiguration({ region: "ap-guangzhou", coordination: "off" }, {});
-const lifecycle = new TaskLifecycle(settings!);
+const lifecycle = new TaskLifecycle(parseConfiguration({ region: "ap-guangzhou", coordination: "off" }, {}));
 
 /** Values to build a valid task of each service from; a new service input needs one here. */
 const CANDIDATES: Record<string, unknown[]> = {
@@ -31,18 +30,21 @@ const CANDIDATES: Record<string, unknown[]> = {
 };
 
 /** The smallest inputs of `service` that Check accepts, built from the candidates. */
-function minimalTask(service: string): Record<string, unknown> {
+async function minimalTask(service: string): Promise<Record<string, unknown>> {
   const own = Object.keys(adapterFor(service)!.inputs);
   const subsets = Array.from({ length: 2 ** own.length }, (_, mask) => own.filter((_, i) => mask & (1 << i))).sort((a, b) => a.length - b.length);
   for (const subset of subsets) {
     let combinations: Record<string, unknown>[] = [{ service }];
     for (const name of subset) combinations = combinations.flatMap((partial) => (CANDIDATES[name] ?? []).map((value) => ({ ...partial, [name]: value })));
-    const valid = combinations.find((inputs) => lifecycle.check(inputs).failures.length === 0);
-    if (valid) return valid;
+    for (const inputs of combinations) if ((await lifecycle.check(inputs)).failures.length === 0) return inputs;
   }
   throw new Error(`no valid ${service} task from the candidates: add values for ${own.join(", ")} to CANDIDATES`);
 }
-const MINIMAL = Object.fromEntries(SERVICES.map((service) => [service, minimalTask(service)]));
+let MINIMAL: Record<string, Record<string, unknown>>;
+beforeAll(async () => {
+  MINIMAL = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await minimalTask(service)])));
+});
+const failuresOf = async (news: Record<string, unknown>) => (await lifecycle.check(news)).failures;
 
 describe("the schema, as Pulumi's metaschema defines it", () => {
   test("name, version, tokens; every type reference of one form, every $ref resolving", () => {
@@ -97,7 +99,7 @@ describe("generated from the catalogue and the lifecycle", () => {
     const scrubbed = textKeys.filter((key) => {
       const value = `value-of-${key}`;
       const { settings: parsed } = parseConfiguration({ [key]: key === "coordination" ? "off" : value, coordination: "off" }, {});
-      return knownSecrets({ stack: parsed!.stack, env: {} }).includes(value);
+      return knownSecrets(credentialSettings(parsed)).includes(value);
     });
     const secret = CONFIG_KEYS.filter((key) => schema.config.variables[key].secret);
     expect(secret.sort()).toEqual(scrubbed.sort());
@@ -106,9 +108,9 @@ describe("generated from the catalogue and the lifecycle", () => {
     expect(Object.values(resource.properties).filter((spec) => spec.secret)).toEqual([]);
   });
 
-  test("willReplaceOnChanges: exactly the inputs whose change Diff answers with a replacement", () => {
+  test("willReplaceOnChanges: exactly the inputs whose change Diff answers with a replacement", async () => {
     for (const [service, task] of Object.entries(MINIMAL)) {
-      const olds = { ...lifecycle.check(task).inputs, status: "succeeded" };
+      const olds = { ...(await lifecycle.check(task)).inputs, status: "succeeded" };
       for (const name of inputNamesOf(service)) {
         const replaces = lifecycle.diff(olds, { ...olds, [name]: `changed ${name}` }).replaces;
         expect({ service, name, replaces }).toEqual({ service, name, replaces: resource.inputProperties[name].willReplaceOnChanges ? [name] : [] });
@@ -119,47 +121,46 @@ describe("generated from the catalogue and the lifecycle", () => {
 });
 
 describe("the schema and Check agree", () => {
-  test("every service has a task Check accepts; its checked inputs are of the schema's types", () => {
+  test("every service has a task Check accepts; its checked inputs are of the schema's types", async () => {
     for (const [service, task] of Object.entries(MINIMAL)) {
-      const { inputs, failures } = lifecycle.check(task);
+      const { inputs, failures } = await lifecycle.check(task);
       expect({ service, failures }).toEqual({ service, failures: [] });
       expect({ service, allowed: objectAllows(resource.inputProperties, resource.requiredInputs, inputs, schema) }).toEqual({ service, allowed: true });
     }
   });
 
-  test("required: without service Check fails on it; every other input is optional for some service", () => {
+  test("required: without service Check fails on it; every other input is optional for some service", async () => {
     expect(resource.requiredInputs).toEqual(["service"]);
     for (const task of Object.values(MINIMAL)) {
       const rest = Object.fromEntries(Object.entries(task).filter(([name]) => name !== "service"));
-      expect(lifecycle.check(rest).failures.map((f) => f.property)).toContain("service");
+      expect((await failuresOf(rest)).map((f) => f.property)).toContain("service");
     }
     for (const name of INPUT_NAMES.filter((name) => name !== "service")) {
       expect({ name, optionalSomewhere: Object.values(MINIMAL).some((task) => task[name] === undefined) }).toEqual({ name, optionalSomewhere: true });
     }
   });
 
-  test("a value the schema does not allow fails Check, naming the property", () => {
+  test("a value the schema does not allow fails Check, naming the property", async () => {
     const task = fc.constantFrom(...SERVICES).chain((service) => fc.record({ service: fc.constant(service), name: fc.constantFrom(...inputNamesOf(service)), value: fc.jsonValue({ maxDepth: 2 }) }));
-    fc.assert(
-      fc.property(task, ({ service, name, value }) => {
+    await fc.assert(
+      fc.asyncProperty(task, async ({ service, name, value }) => {
         fc.pre(value !== null && !allows(resource.inputProperties[name], value, schema));
-        const { failures } = lifecycle.check({ ...MINIMAL[service], [name]: value });
-        expect(failures.map((f) => f.property)).toContain(name);
+        expect((await failuresOf({ ...MINIMAL[service], [name]: value })).map((f) => f.property)).toContain(name);
       }),
       { numRuns: 400 },
     );
   });
 
-  test("a value of a type nothing else constrains passes Check: booleans, arrays and objects of any values", () => {
+  test("a value of a type nothing else constrains passes Check: booleans, arrays and objects of any values", async () => {
     const cases = fc.oneof(
       fc.record({ service: fc.constantFrom(...SERVICES), name: fc.constant("failOnTaskFailure"), value: fc.boolean() }),
       fc.record({ service: fc.constantFrom(...SERVICES), name: fc.constant("triggers"), value: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 5 }) }),
       fc.record({ service: fc.constant("custom"), name: fc.constant("request"), value: fc.dictionary(fc.string({ minLength: 1 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }) }),
     );
-    fc.assert(
-      fc.property(cases, ({ service, name, value }) => {
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ service, name, value }) => {
         expect(allows(resource.inputProperties[name], value, schema)).toBe(true);
-        expect(lifecycle.check({ ...MINIMAL[service], [name]: value }).failures).toEqual([]);
+        expect(await failuresOf({ ...MINIMAL[service], [name]: value })).toEqual([]);
       }),
       { numRuns: 200 },
     );

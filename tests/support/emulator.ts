@@ -1,6 +1,6 @@
 import { DEFAULT_CREDENTIAL, startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { newRuntime, type WaitRuntime } from "../../provider/runtime";
-import { parseWaitOptions, runWait, type WaitOptions } from "../../provider/wait";
+import { parseWaitOptions, runWait, type RunOptions, type WaitOptions } from "../../provider/wait";
 
 export const credentials = DEFAULT_CREDENTIAL;
 /** Credentials in the environment variables the SDK's chain reads. */
@@ -26,8 +26,8 @@ export function freshRuntime(overrides: Partial<WaitRuntime> = {}): WaitRuntime 
   return newRuntime({ requestTimeoutMs: 2000, ...overrides });
 }
 
-/** `waitForTask` on a runtime of the test's own: the same parsing and the same wait. */
-export async function waitOn(runtime: WaitRuntime, options: WaitOptions) {
-  const { spec, run } = parseWaitOptions(options);
-  return runWait(spec, run, runtime);
+/** `waitForTask` on a runtime of the test's own: the same parsing and the same wait (with a budget of the test's own, if given). */
+export async function waitOn(runtime: WaitRuntime, options: WaitOptions, budget: Pick<RunOptions, "requestsPerSecond"> = {}) {
+  const { spec, run } = await parseWaitOptions(options);
+  return runWait(spec, { ...run, ...budget }, runtime);
 }
