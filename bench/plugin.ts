@@ -7,7 +7,7 @@ import { peakRssMb } from "./hostProcess";
 import { median } from "./summary";
 
 /**
- * `npx tsx bench/plugin.ts` (after `npm run build`): the provider plugin's schema size, its start
+ * `npm run build && npm exec -- tsx bench/plugin.ts`: the provider plugin's schema size, its start
  * time (to its port, and to its first answered GetSchema), and its peak memory while 100 creates
  * wait at once on tasks of 2 to 10 s, against the emulator in a process of its own.
  */

@@ -150,12 +150,13 @@ const ROLE_PROPERTIES: Record<string, PropertySpec> = {
 /** Builds the schema; throws if an input or output has no type here. */
 export function packageSchema(version: string): PackageSpec {
   const inputs = Object.fromEntries(INPUT_NAMES.map((name) => [name, inputProperty(name)]));
-  const properties: Record<string, PropertySpec> = { ...inputs };
+  // The outputs hold the inputs as checked; whether a change replaces is said of the inputs only.
+  const properties: Record<string, PropertySpec> = Object.fromEntries(Object.entries(inputs).map(([name, { willReplaceOnChanges: _, ...spec }]) => [name, spec as PropertySpec]));
   for (const name of TASK_OUTPUTS) {
     const output = OUTPUTS[name];
     if (!output) throw new Error(`the output ${name} has no type in provider/plugin/schema.ts`);
     // An output that is also an input (CVM's instanceId) keeps the input's type and says both.
-    properties[name] = inputs[name] ? { ...inputs[name], description: `${inputs[name].description}\n\nAs an output: ${output.description}`, willReplaceOnChanges: undefined } : { ...output.type, description: output.description };
+    properties[name] = properties[name] ? { ...properties[name], description: `${properties[name].description}\n\nAs an output: ${output.description}` } : { ...output.type, description: output.description };
   }
   return {
     name: PACKAGE,
@@ -195,8 +196,8 @@ export function packageSchema(version: string): PackageSpec {
       nodejs: { packageName: "tencentcloud-task-completion-sdk", packageDescription: "Generated SDK of the tencentcloud-task-completion provider plugin." },
       python: { packageName: "pulumi_tencentcloud_task_completion", pyproject: { enabled: true }, requires: { pulumi: ">=3.0.0,<4.0.0" } },
       go: { importBasePath: "github.com/tencentcloud-task-completion/pulumi-tencentcloud-task-completion/sdk/go/taskcompletion" },
-      csharp: { rootNamespace: "TencentCloudTaskCompletion", packageReferences: { Pulumi: "3.*" } },
-      java: { basePackage: "com.tencentcloudtaskcompletion", buildFiles: "gradle" },
+      csharp: { namespaces: { [PACKAGE]: "TencentCloudTaskCompletion" }, packageReferences: { Pulumi: "3.*" } },
+      java: { basePackage: "com.pulumi", buildFiles: "gradle" },
     },
   };
 }
