@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { credentialSettings, knownSecrets } from "../credentials";
+import { UNKNOWN } from "../inputs";
 import { formatProgress, isRoutine } from "../progress";
 import { checkResource, createResource, diffResource, updateResource, type Configured } from "../resource";
 import { parseSettings, type Configuration, type SettingName } from "../settings";
@@ -48,14 +49,16 @@ export const ENGINE_KEYS = ["version", "pluginDownloadURL"];
 /**
  * The plugin's configuration (Configure's arguments, CheckConfig's inputs; secrets unwrapped) as
  * the settings module reads an edge: values set here win over env and files, as in the official
- * provider. Objects (assumeRole) and numbers are read as the text stack config would hold.
+ * provider. Objects (assumeRole) and numbers are read as the text stack config would hold. A
+ * value still unknown (a preview, with a provider configured from another resource's output) is
+ * taken as unset: the preview goes on, and `up` configures the plugin with the value.
  */
 export function pluginConfiguration(values: Readonly<Record<string, unknown>>): Configuration {
   const key = (name: SettingName) => name;
   return {
     get: (name) => {
       const value = values[name];
-      if (value === undefined || value === null || value === "") return undefined;
+      if (value === undefined || value === null || value === "" || value === UNKNOWN) return undefined;
       return typeof value === "string" ? value : JSON.stringify(value);
     },
     key,
@@ -65,7 +68,7 @@ export function pluginConfiguration(values: Readonly<Record<string, unknown>>): 
 
 /** The configuration, parsed once: the settings every step runs on, or what is wrong with it (a key not of the configuration among it). */
 export function parseConfiguration(values: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): Configured {
-  const unknown: InputFailure[] = Object.keys(values)
+  const strangers: InputFailure[] = Object.keys(values)
     .filter((key) => !(key in SETTINGS) && !ENGINE_KEYS.includes(key))
     .map((key) => {
       const near = CONFIG_KEYS.find((known) => known.toLowerCase() === key.toLowerCase());
@@ -74,7 +77,7 @@ export function parseConfiguration(values: Readonly<Record<string, unknown>>, en
     });
   const { settings, failures } = parseSettings(pluginConfiguration(values), env);
   const secrets = Secrets.from(knownSecrets(credentialSettings(settings)));
-  return { settings, failures: [...unknown, ...failures].map((f) => ({ property: printable(secrets.scrub(f.property)), reason: printable(secrets.scrub(f.reason)) })) };
+  return { settings, failures: [...strangers, ...failures].map((f) => ({ property: printable(secrets.scrub(f.property)), reason: printable(secrets.scrub(f.reason)) })) };
 }
 
 /** What the engine gives one Create or Update beyond its properties. */

@@ -82,6 +82,14 @@ describe("the plugin's own methods", () => {
     expect(reason("region")).toBe('provider config tencentcloud-task-completion:region: expected a region name such as "ap-guangzhou", got "7"');
   });
 
+  test("a value still unknown during a preview is taken as unset: CheckConfig and Configure let the preview go on", async () => {
+    const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    expect((await plugin.checkConfig({ region: unknown, assumeRole: unknown })).failures).toEqual([]);
+    const previewing = await startPlugin();
+    await previewing.configure({ region: unknown, ...keys }, ["secretKey"]);
+    expect((await previewing.check({ service: "redis", taskId: 1, region })).failures).toEqual([]);
+  });
+
   test("DiffConfig: a changed key is an update of the provider, never a replacement", async () => {
     expect(await plugin.diffConfig({ region, ...keys }, { region, ...keys })).toEqual({ changes: "none", replaces: [], diffs: [] });
     expect(await plugin.diffConfig({ region, ...keys }, { region: "ap-shanghai", ...keys, secretKey: "another" })).toEqual({ changes: "some", replaces: [], diffs: ["region", "secretKey"] });
