@@ -44,7 +44,7 @@ test("Cancel ends every wait in flight at once, each keeping its place; the plug
   const host = await configured();
   try {
     const { taskIds, creates } = await longCreates(host, 3);
-    await sleep(1200);
+    await sleep(700);
     const sentAt = Date.now();
     await host.cancel();
     const errors = await Promise.all(creates);
@@ -55,7 +55,7 @@ test("Cancel ends every wait in flight at once, each keeping its place; the plug
       expect(error.message).toContain("the next `pulumi up` resumes this wait");
     }
     const calls = await statusCalls();
-    await sleep(1200);
+    await sleep(700);
     expect(await statusCalls()).toBe(calls);
 
     expect(await host.getPluginInfo()).toMatch(/^\d+\.\d+\.\d+/);
@@ -73,7 +73,7 @@ test.each(["SIGTERM", "SIGINT"] as const)("%s: the waits in flight answer with t
   const host = await configured();
   try {
     const { creates } = await longCreates(host, 2);
-    await sleep(1200);
+    await sleep(700);
     const sentAt = Date.now();
     host.process.kill(signal);
     const errors = await Promise.all(creates);
