@@ -1,14 +1,14 @@
 import { ApiError, missingParameter } from "./apiError";
 import { checkParameters } from "./parameters";
 import { isRegion } from "./regions";
-import { SERVICE_NAMES, SERVICE_TABLE, serviceContext, type ActionContext, type ActionDefinition, type Service } from "./services";
+import { SERVICE_NAMES, SERVICE_TABLE, serviceContext, type ActionContext, type ActionDefinition, type EmulatedService } from "./services";
 
 export type { ActionContext } from "./services";
 
 /** An action of the service table, with what the pipeline checks before running it. */
 export interface ServedAction {
   name: string;
-  service: Service;
+  service: EmulatedService;
   product: string;
   version: string;
   regionRequired: boolean;
@@ -72,7 +72,7 @@ export function findAction(name: string | undefined, version: string | undefined
 export function runAction(action: ServedAction, request: Record<string, unknown>, context: ActionContext): object {
   checkRegion(action, context.region);
   checkParameters(action.definition.parameters, request);
-  return action.definition.handle(request, serviceContext(action.service, context));
+  return action.definition.handle(request, serviceContext(action.service, action.definition.idSpace, context));
 }
 
 function checkRegion(action: ServedAction, region: string | undefined): void {

@@ -104,13 +104,15 @@ function number(name: string, value: string | undefined, range: Range): number |
 function servedHelp(): string {
   const rows = SERVICE_NAMES.map((name) => {
     const { product, version, actions } = SERVICE_TABLE[name];
-    return `  ${name.padEnd(10)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
+    return `  ${name.padEnd(12)} ${product} ${version}: ${actions.map((action) => action.name).join(", ")}`;
   });
   return `
-Actions served (status action first; the others start tasks):
+Actions served (status action first; the others start tasks or read more of them):
 ${rows.join("\n")}
 
-Control API (JSON): POST/GET /_emulator/tasks, GET /_emulator/tasks/ID, POST/GET/DELETE /_emulator/faults,
+Control API (JSON): POST /_emulator/tasks ({service, durationMs?, outcome?, message?, or
+phases?: [{status, durationMs?, message?}] naming the service's raw status values, and its details}),
+GET /_emulator/tasks, GET /_emulator/tasks/ID, POST/GET/DELETE /_emulator/faults,
 POST/GET/DELETE /_emulator/scripts ({action, version?, product?, match?, responses: [1..1000 Response
 objects, the last repeated]}), GET /_emulator/stats, GET /_emulator/requests, POST /_emulator/reset.
 API request bodies are limited to 1 MB (HTTP 413), control bodies to 16 MB.

@@ -3,7 +3,8 @@ import type { LoggedRequest } from "./requestLog";
 import type { ScriptSpec, ScriptView } from "./scripts";
 import type { StatsSnapshot } from "./stats";
 import type { RoleSpec, SessionView } from "./sts";
-import type { ClbTaskSpec, RedisTaskSpec, ServiceTaskSpec, TaskSpec, TaskView } from "./tasks";
+import type { EmulatedService, EmulatedTaskId } from "./services";
+import type { EmulatedTaskSpec, EmulatedTaskView } from "./tasks";
 
 /** A typed client for the control API of a running emulator, local or remote (e.g. in CI). */
 export class EmulatorControl {
@@ -12,25 +13,22 @@ export class EmulatorControl {
 
   /**
    * Starts a task on a timeline. Its id has its service's form: a UUID (CLB, VPC, GAAP, CVM, where
-   * the id is a RequestId; CDB), an integer (Redis, FlowIds, ...) or a numeric string (MongoDB).
+   * the id is a RequestId; CDB), an integer (Redis, FlowIds, ...), a numeric string (MongoDB), ...
    */
-  createTask(spec: ClbTaskSpec): Promise<{ taskId: string }>;
-  createTask(spec: RedisTaskSpec): Promise<{ taskId: number }>;
-  createTask(spec: ServiceTaskSpec): Promise<{ taskId: string | number }>;
-  createTask(spec: TaskSpec): Promise<{ taskId: string | number }> {
+  createTask<S extends EmulatedService>(spec: EmulatedTaskSpec & { service: S }): Promise<{ taskId: EmulatedTaskId<S> }> {
     return this.json("POST", "tasks", spec);
   }
 
   /** The task with its status now, or undefined if there is none with this id. */
-  async getTask(taskId: string | number): Promise<TaskView | undefined> {
+  async getTask(taskId: string | number): Promise<EmulatedTaskView | undefined> {
     const response = await this.send("GET", `tasks/${taskId}`);
     if (response.status === 404) return undefined;
     await ensureOk(response);
-    return (await response.json()) as TaskView;
+    return (await response.json()) as EmulatedTaskView;
   }
 
-  async listTasks(): Promise<TaskView[]> {
-    return (await this.json<{ tasks: TaskView[] }>("GET", "tasks")).tasks;
+  async listTasks(): Promise<EmulatedTaskView[]> {
+    return (await this.json<{ tasks: EmulatedTaskView[] }>("GET", "tasks")).tasks;
   }
 
   addFault(spec: FaultSpec): Promise<{ id: number }> {

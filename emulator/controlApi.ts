@@ -2,10 +2,10 @@ import { isFaultKind, TRANSPORT_FAULT_KINDS, type FaultSpec } from "./faults";
 import { describeRange, inRange, LIMITS, type Range } from "./limits";
 import { isRegion } from "./regions";
 import type { ScriptSpec } from "./scripts";
-import { SERVICE_NAMES, SERVICE_TABLE, type Service } from "./services";
+import { idSpaceOf, SERVICE_NAMES, SERVICE_TABLE, type EmulatedService, type IdSpace } from "./services";
 import type { EmulatorState } from "./state";
 import { accountOfRole, type RoleSpec } from "./sts";
-import { isTaskOutcome, TASK_OUTCOMES, type Task, type TaskSpec, type TaskStore, type TaskView } from "./tasks";
+import { isTaskOutcome, TASK_OUTCOMES, type EmulatedPhase, type EmulatedStatus, type EmulatedTaskDetail, type EmulatedTaskDetails, type IdKind, type NewEmulatedTask, type TaskDefaults, type TaskStore } from "./tasks";
 
 /** The prefix of the control API: the emulator's own, clearly not Tencent Cloud's. */
 export const CONTROL_PREFIX = "/_emulator/";
@@ -47,13 +47,11 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
     case "POST sessions/expire":
       return { status: 200, body: { expired: sts.expireAll(Date.now()) } };
     case "POST tasks": {
-      const spec = parseTaskSpec(parseJsonObject(body), tasks);
-      const task =
-        spec.service === "clb" ? tasks.createClb(spec) : spec.service === "redis" ? tasks.createRedis(spec) : tasks.createService(spec, SERVICE_TABLE[spec.service].ids);
-      return { status: 201, body: { taskId: task.taskId } };
+      const { task, ids } = parseTaskSpec(parseJsonObject(body), tasks);
+      return { status: 201, body: { taskId: tasks.create(task, ids).taskId } };
     }
     case "GET tasks":
-      return { status: 200, body: { tasks: tasks.list().map((task) => view(task, tasks)) } };
+      return { status: 200, body: { tasks: tasks.list().map((task) => tasks.view(task)) } };
     case "POST scripts":
       return { status: 201, body: { id: scripts.add(parseScriptSpec(parseJsonObject(body))).id } };
     case "GET scripts":
@@ -87,7 +85,7 @@ function route(method: string, path: string, body: Buffer, state: EmulatorState)
     const taskId = taskPath[1];
     const task = tasks.get(taskId);
     if (!task) return { status: 404, body: { error: `No task with id ${taskId}.` } };
-    return { status: 200, body: view(task, tasks) };
+    return { status: 200, body: tasks.view(task) };
   }
   return { status: 404, body: { error: `No control route ${method} ${CONTROL_PREFIX}${path}.` } };
 }
@@ -107,51 +105,106 @@ function parseJsonObject(body: Buffer): Input {
   return parsed as Input;
 }
 
-/** A task with its service's status value for where it is on its timeline now. */
-function view(task: Task, tasks: TaskStore): TaskView {
-  return tasks.view(task, SERVICE_TABLE[task.service].statuses[tasks.phase(task)]);
-}
-
-const TIMELINE_FIELDS = ["service", "durationMs", "outcome", "message", "region"];
-const TASK_FIELDS: Record<"clb" | "redis" | "other", string[]> = {
-  clb: [...TIMELINE_FIELDS, "loadBalancerIds", "dealName"],
-  redis: [...TIMELINE_FIELDS, "instanceId", "taskType"],
-  other: [...TIMELINE_FIELDS, "instanceId", "taskType", "dealName", "taskId"],
-};
 /** A RequestId-style id given to a task: what the waiter accepts as one. */
 const GIVEN_TASK_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const TIMELINE_FIELDS = ["durationMs", "outcome", "message"] as const;
+const LIST_DETAILS: readonly EmulatedTaskDetail[] = ["loadBalancerIds", "targets"];
 
-function parseTaskSpec(input: Input, tasks: TaskStore): TaskSpec {
+/**
+ * A task from the control API, checked against its service's row of the table: the details the
+ * service takes, its id spaces, and its status values. Its timeline comes from an outcome
+ * (`durationMs`, `outcome`, `message`, as the API's own tasks) or from `phases` naming the raw
+ * status values.
+ */
+function parseTaskSpec(input: Input, tasks: TaskStore): { task: NewEmulatedTask; ids: IdKind } {
   const service = input.service;
   if (typeof service !== "string" || !(SERVICE_NAMES as readonly string[]).includes(service)) {
     throw new ControlInputError(`\`service\` must be one of ${SERVICE_NAMES.join(", ")}.`);
   }
-  const known = service === "clb" || service === "redis" ? TASK_FIELDS[service] : TASK_FIELDS.other;
-  checkFields(input, known, `${service} tasks`);
-  const timeline = {
-    durationMs: field(input, "durationMs", ranged(LIMITS.taskDurationMs), `${describeRange(LIMITS.taskDurationMs)} (milliseconds)`),
-    outcome: field(input, "outcome", isTaskOutcome, `one of ${TASK_OUTCOMES.join(", ")}`),
-    message: field(input, "message", isString, "a string"),
-    region: field(input, "region", isRegionName, "a Tencent Cloud region such as ap-guangzhou"),
+  const entry = SERVICE_TABLE[service as EmulatedService];
+  const spaces = [entry, ...(entry.otherIdSpaces ?? [])];
+  checkFields(input, ["service", "region", "idSpace", "taskId", "phases", ...TIMELINE_FIELDS, ...entry.details], `${service} tasks`);
+  const spaceName = field(input, "idSpace", isString, `one of ${spaces.map((space) => space.name).join(", ")}`);
+  if (spaceName !== undefined && !spaces.some((space) => space.name === spaceName)) {
+    throw new ControlInputError(`\`idSpace\` must be one of ${spaces.map((space) => space.name).join(", ")} for ${service} tasks.`);
+  }
+  const space = idSpaceOf(entry, spaceName);
+  const defaults: Partial<EmulatedTaskDetails> = entry.detailDefaults?.() ?? {};
+  const details = Object.fromEntries(
+    entry.details.map((name) => [
+      name,
+      (LIST_DETAILS.includes(name) ? field(input, name, isStringArray, "an array of strings") : field(input, name, isString, "a string")) ?? defaults[name] ?? null,
+    ]),
+  );
+  return {
+    task: {
+      service: service as EmulatedService,
+      idSpace: space.name,
+      taskId: parseGivenTaskId(input, space, service, tasks),
+      region: field(input, "region", isRegionName, "a Tencent Cloud region such as ap-guangzhou") ?? null,
+      instanceId: null,
+      taskType: null,
+      dealName: null,
+      loadBalancerIds: null,
+      targets: null,
+      ...details,
+      ...parseTimeline(input, space, tasks),
+    },
+    ids: space.ids,
   };
-  if (service === "clb") {
-    return {
-      service,
-      ...timeline,
-      loadBalancerIds: field(input, "loadBalancerIds", isStringArray, "an array of strings"),
-      dealName: field(input, "dealName", isString, "a string"),
+}
+
+function parseGivenTaskId(input: Input, space: IdSpace, service: string, tasks: TaskStore): string | undefined {
+  const expected = 'a RequestId-style string (letters, digits, "-" and "_", at most 128)';
+  const taskId = field(input, "taskId", isString, expected);
+  if (taskId === undefined) return undefined;
+  if (space.ids !== "uuid") throw new ControlInputError(`\`taskId\` can be given only for services whose ids are RequestIds, not ${service}.`);
+  if (!GIVEN_TASK_ID.test(taskId)) throw new ControlInputError(`\`taskId\` must be ${expected}.`);
+  if (tasks.has(taskId)) throw new ControlInputError(`\`taskId\` ${taskId} names a task already.`);
+  return taskId;
+}
+
+function parseTimeline(input: Input, space: IdSpace, tasks: TaskStore): Pick<NewEmulatedTask, "phases" | "outcome"> {
+  if (input.phases === undefined) {
+    const spec: TaskDefaults = {
+      durationMs: field(input, "durationMs", ranged(LIMITS.taskDurationMs), `${describeRange(LIMITS.taskDurationMs)} (milliseconds)`),
+      outcome: field(input, "outcome", isTaskOutcome, `one of ${TASK_OUTCOMES.join(", ")}`),
+      message: field(input, "message", isString, "a string"),
     };
+    return tasks.timeline(space.statuses, spec);
   }
-  const details = { ...timeline, instanceId: field(input, "instanceId", isString, "a string"), taskType: field(input, "taskType", isString, "a string") };
-  if (service === "redis") return { service, ...details };
-  const other = service as Exclude<Service, "clb" | "redis">;
-  const taskId = field(input, "taskId", isString, 'a RequestId-style string (letters, digits, "-" and "_", at most 128)');
-  if (taskId !== undefined) {
-    if (SERVICE_TABLE[other].ids !== "uuid") throw new ControlInputError(`\`taskId\` can be given only for services whose ids are RequestIds, not ${other}.`);
-    if (!GIVEN_TASK_ID.test(taskId)) throw new ControlInputError('`taskId` must be a RequestId-style string (letters, digits, "-" and "_", at most 128).');
-    if (tasks.has(taskId)) throw new ControlInputError(`\`taskId\` ${taskId} names a task already.`);
+  const mixed = TIMELINE_FIELDS.find((name) => input[name] !== undefined);
+  if (mixed !== undefined) throw new ControlInputError(`\`phases\` is the whole timeline: leave out \`${mixed}\` (give each phase its durationMs and message).`);
+  const phases = input.phases;
+  if (!Array.isArray(phases) || !inRange(phases.length, LIMITS.taskPhases) || !phases.every(isObject)) {
+    throw new ControlInputError(`\`phases\` must be an array of ${LIMITS.taskPhases.min} to ${LIMITS.taskPhases.max} objects {status, durationMs?, message?}.`);
   }
-  return { service: other, ...details, taskId, dealName: field(input, "dealName", isString, "a string") };
+  return { phases: phases.map((phase, index) => parsePhase(phase, `phases[${index}]`, index === phases.length - 1, space)), outcome: null };
+}
+
+const PHASE_FIELDS = ["status", "durationMs", "message"];
+
+function parsePhase(input: Input, name: string, last: boolean, space: IdSpace): EmulatedPhase {
+  checkFields(input, PHASE_FIELDS, name);
+  const durationMs = field(input, "durationMs", ranged(LIMITS.taskDurationMs), `${describeRange(LIMITS.taskDurationMs)} (milliseconds)`, name);
+  if (last && durationMs !== undefined) throw new ControlInputError(`\`${name}.durationMs\` must be left out: the last phase lasts for ever.`);
+  if (!last && durationMs === undefined) throw new ControlInputError(`\`${name}.durationMs\` is required: every phase but the last lasts that long.`);
+  return { status: parseStatus(input.status, `${name}.status`, space), durationMs: durationMs ?? 0, message: field(input, "message", isString, "a string", name) ?? null };
+}
+
+/** A documented status value of the id space; where the definitions list none, any value of the field's type. */
+function parseStatus(value: unknown, name: string, space: IdSpace): EmulatedStatus {
+  const { statusValues, statusField, documented } = space;
+  const where = `${space.name} status (${statusField})`;
+  if (documented) {
+    if (!statusValues.includes(value as EmulatedStatus)) throw new ControlInputError(`\`${name}\` must be a documented ${where}: one of ${statusValues.join(", ")}.`);
+    return value as EmulatedStatus;
+  }
+  const numeric = typeof statusValues[0] === "number";
+  if (numeric ? !Number.isInteger(value) : typeof value !== "string") {
+    throw new ControlInputError(`\`${name}\` must be ${numeric ? "an integer" : "a string"}: the definitions list no values of the ${where}, such as ${statusValues.join(", ")}.`);
+  }
+  return value as EmulatedStatus;
 }
 
 const SCRIPT_FIELDS = ["action", "version", "product", "match", "responses"];
@@ -222,16 +275,11 @@ function checkFields(input: Input, known: string[], what: string): void {
   }
 }
 
-/** An optional field: undefined when absent, else checked. */
-function field<T>(
-  input: Input,
-  name: string,
-  accepts: (value: unknown) => value is T,
-  expected: string,
-): T | undefined {
+/** An optional field (of the object `within`, in messages): undefined when absent, else checked. */
+function field<T>(input: Input, name: string, accepts: (value: unknown) => value is T, expected: string, within?: string): T | undefined {
   const value = input[name];
   if (value === undefined) return undefined;
-  if (!accepts(value)) throw new ControlInputError(`\`${name}\` must be ${expected}.`);
+  if (!accepts(value)) throw new ControlInputError(`\`${within === undefined ? name : `${within}.${name}`}\` must be ${expected}.`);
   return value;
 }
 

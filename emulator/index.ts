@@ -11,33 +11,28 @@ import { createEmulatorServer } from "./server";
 import type { Credential } from "./signature";
 import { Stats } from "./stats";
 import { Sts, type RoleSpec } from "./sts";
-import { TaskStore, type Clock, type TaskDefaults } from "./tasks";
+import { TaskStore, type EmulatorClock, type TaskDefaults } from "./tasks";
 
 export { EmulatorControl } from "./control";
 export { signTc3, type Credential, type Tc3Input, type Tc3Signature } from "./signature";
 export type { FaultKind, FaultSpec, FaultView } from "./faults";
 export { LIMITS, MAX_API_BODY_BYTES, MAX_CONTROL_BODY_BYTES, type Range } from "./limits";
 export type { ScriptSpec, ScriptView } from "./scripts";
-export { SERVICE_NAMES, type Service } from "./services";
+export { SERVICE_NAMES, type EmulatedService, type EmulatedTaskId } from "./services";
 export type { RateLimitOption } from "./rateLimit";
 export type { LoggedRequest } from "./requestLog";
 export { DEFAULT_ACCOUNT, type RoleSpec, type SessionView } from "./sts";
 export type { ActionStats, RequestOutcome, StatsSnapshot } from "./stats";
 export type {
-  ClbTaskSpec,
-  ClbTaskStatus,
-  ClbTaskView,
-  Clock,
-  RedisTaskSpec,
-  RedisTaskStatus,
-  RedisTaskView,
-  ServiceTaskSpec,
-  ServiceTaskView,
-  StatusValue,
+  EmulatedPhase,
+  EmulatedPhaseSpec,
+  EmulatedStatus,
+  EmulatedTaskDetails,
+  EmulatedTaskSpec,
+  EmulatedTaskView,
+  EmulatorClock,
   TaskDefaults,
   TaskOutcome,
-  TaskSpec,
-  TaskView,
 } from "./tasks";
 
 /** The credential the emulator accepts unless told otherwise. Obviously fake, never valid on Tencent Cloud. */
@@ -56,7 +51,7 @@ export interface EmulatorOptions {
   /** Accepted requests per sliding second per action and SecretId; default 20. */
   rateLimit?: RateLimitOption;
   /** Drives task timelines only; default real time. */
-  clock?: Clock;
+  clock?: EmulatorClock;
   /** For tasks started by the API's mutating actions (CreateListener, ...); default 3000 ms, succeeded. */
   taskDefaults?: TaskDefaults;
   /** Roles callers may assume with STS AssumeRole; more can be added through the control API. */

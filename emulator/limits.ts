@@ -29,6 +29,8 @@ export const LIMITS = {
   probability: { min: 0, max: 1, integer: false },
   /** `--credential-lifetime` and a role's `lifetimeSeconds`: how long STS temporary credentials live (STS allows up to 12 hours; fractions let tests outlive them quickly). */
   credentialLifetimeSeconds: { min: 0.1, max: 43_200, integer: false },
+  /** How many phases a task's timeline has. */
+  taskPhases: { min: 1, max: 100, integer: true },
   /** How many answers a script holds. */
   scriptResponses: { min: 1, max: 1000, integer: true },
 } as const satisfies Record<string, Range>;

@@ -24,7 +24,7 @@ test.each([
   ["redis", "an unknown status value", { Status: "paused" }, 'an unexpected Status "paused"'],
   ["redis", "Status null", { Status: null, TaskMessage: "" }, "DescribeTaskInfo answered nothing at Status"],
 ] as const)("%s answering %s: UnexpectedAnswer after one call, naming the value", async (service, _what, answer, words) => {
-  const { taskId } = await emulator.current.createTask({ service, durationMs: 0, outcome: "succeeded" } as never);
+  const { taskId } = await emulator.current.createTask({ service, durationMs: 0, outcome: "succeeded" });
   await emulator.current.addFault({ kind: "answer", answer });
   const error = await wait({ service, taskId } as TaskInputs).catch((e) => e);
   expect(error).toBeInstanceOf(TaskApiError);

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CREDENTIAL, startEmulator, type ClbTaskSpec, type RedisTaskSpec } from "../emulator";
+import { DEFAULT_CREDENTIAL, startEmulator, type EmulatedTaskSpec } from "../emulator";
 import { SESSION_TOKEN, expectNoSecrets } from "./support/secrets";
 import { onTerminal } from "./support/terminal";
 
@@ -24,8 +24,8 @@ afterAll(async () => {
   rmSync(home, { recursive: true });
 });
 
-const clbTask = async (spec: Omit<ClbTaskSpec, "service">) => (await (await emulator).createTask({ service: "clb", region, ...spec })).taskId;
-const redisTask = async (spec: Omit<RedisTaskSpec, "service">) => String((await (await emulator).createTask({ service: "redis", ...spec })).taskId);
+const clbTask = async (spec: Omit<EmulatedTaskSpec, "service">) => (await (await emulator).createTask({ service: "clb", region, ...spec })).taskId;
+const redisTask = async (spec: Omit<EmulatedTaskSpec, "service">) => String((await (await emulator).createTask({ service: "redis", ...spec })).taskId);
 
 /** A pipeline's environment: none of this machine's Tencent Cloud settings. */
 function pipelineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

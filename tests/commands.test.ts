@@ -40,7 +40,7 @@ let instances = 0;
 async function task(service: BuiltIn, spec: Record<string, unknown>): Promise<{ id: string; args: string[] }> {
   const { instance } = CONTRACTS[service];
   const instanceId = instance && `${instance.slice(0, -2)}${String(instances++).padStart(2, "0")}`;
-  const { taskId } = await (await emulator).createTask({ service, region, ...taskFields(service, instanceId), ...spec } as never);
+  const { taskId } = await (await emulator).createTask({ service, region, ...taskFields(service, instanceId), ...spec });
   const id = String(taskId);
   // The command line of the task: its id, plus an instance product's instance.
   return { id, args: [service, id, "--region", region, ...(instanceId ? ["--instance-id", instanceId] : [])] };

@@ -34,7 +34,7 @@ async function plan(emulator: RunningEmulator, random: () => number, { waits = W
       const kind = (["succeeded", "succeeded", "failed", "error", "timeout"] as const)[i % 5];
       const outcome = kind === "timeout" ? "succeeded" : kind === "error" && service === "clb" ? "failed" : kind;
       const durationMs = kind === "timeout" ? 60_000 : minMs + Math.floor(random() * (maxMs - minMs));
-      const { taskId } = await emulator.createTask({ service, durationMs, outcome, message: `planned ${outcome}` } as never);
+      const { taskId } = await emulator.createTask({ service, durationMs, outcome, message: `planned ${outcome}` });
       const expected: Outcome = kind === "timeout" ? "timeout" : outcome === "succeeded" ? "succeeded" : "failed";
       return { inputs: { service, taskId, region: "ap-guangzhou", endpoint: emulator.url, timeoutSeconds: kind === "timeout" ? SHORT_TIMEOUT : timeoutSeconds } as TaskInputs, expected };
     }),
@@ -112,7 +112,7 @@ test("burst: the API answers nothing but errors for 10 s, then recovers; every w
   const emulator = await startEmulator();
   try {
     const tasks = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => emulator.createTask({ service: i % 2 ? "clb" : "redis", durationMs: 2000 + 100 * i, outcome: "succeeded" } as never)),
+      Array.from({ length: 20 }, (_, i) => emulator.createTask({ service: i % 2 ? "clb" : "redis", durationMs: 2000 + 100 * i, outcome: "succeeded" })),
     );
     await emulator.addFault({ kind: "http503", durationMs: 10_000 });
     const runtime = freshRuntime({ requestTimeoutMs: 500 });

@@ -19,7 +19,7 @@ function wait(inputs: Record<string, unknown>, onProgress?: (event: ProgressEven
 }
 
 async function startTask(service: BuiltIn, spec: Record<string, unknown>) {
-  const { taskId } = await emulator.current.createTask({ service, region, ...taskFields(service), ...spec } as never);
+  const { taskId } = await emulator.current.createTask({ service, region, ...taskFields(service), ...spec });
   return taskId as string | number;
 }
 

@@ -52,7 +52,7 @@ describe("waiting through the real SDK against the emulator", () => {
     ["redis", "error", "error"],
   ] as const)("%s task ending %s: TaskFailedError with the task's own reason, id, raw status and RequestId", async (service, outcome, rawStatus) => {
     const message = "listener port 80 already in use";
-    const { taskId } = await emulator.current.createTask({ service, durationMs: 300, outcome, message } as never);
+    const { taskId } = await emulator.current.createTask({ service, durationMs: 300, outcome, message });
     const error = await wait({ service, taskId, region } as TaskInputs).catch((e) => e);
     expect(error).toBeInstanceOf(TaskFailedError);
     expect(error.message).toContain(message);

@@ -61,10 +61,15 @@ describe("emulator CLI", () => {
     const cli = run(["--help"]);
     expect(await cli.exit).toBe(0);
     const { stdout } = cli.output();
-    for (const served of ["cdb        cdb 2017-03-20: DescribeAsyncRequestInfo, ModifyInstanceParam", "cvm        cvm 2017-03-12: DescribeInstances, StartInstances"]) {
+    for (const served of [
+      "cdb          cdb 2017-03-20: DescribeAsyncRequestInfo, ModifyInstanceParam",
+      "cvm          cvm 2017-03-12: DescribeInstances, StartInstances",
+      "teo-prefetch teo 2022-09-01: DescribePrefetchTasks, CreatePrefetchTask",
+    ]) {
       expect(stdout).toContain(served);
     }
     expect(stdout).toContain("POST/GET/DELETE /_emulator/scripts");
+    expect(stdout).toContain("phases?: [{status, durationMs?, message?}]");
     expect(stdout).toContain("1 MB (HTTP 413)");
   });
 });

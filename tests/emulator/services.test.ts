@@ -1,7 +1,15 @@
 import { Agent, request as httpRequest } from "node:http";
 import type { ClientConfig } from "tencentcloud-sdk-nodejs/tencentcloud/common/interface";
+import * as as from "tencentcloud-sdk-nodejs/tencentcloud/services/as";
 import * as cdb from "tencentcloud-sdk-nodejs/tencentcloud/services/cdb";
+import * as cdn from "tencentcloud-sdk-nodejs/tencentcloud/services/cdn";
 import * as cvm from "tencentcloud-sdk-nodejs/tencentcloud/services/cvm";
+import * as cynosdb from "tencentcloud-sdk-nodejs/tencentcloud/services/cynosdb";
+import * as gwlb from "tencentcloud-sdk-nodejs/tencentcloud/services/gwlb";
+import * as scf from "tencentcloud-sdk-nodejs/tencentcloud/services/scf";
+import * as ssl from "tencentcloud-sdk-nodejs/tencentcloud/services/ssl";
+import * as tat from "tencentcloud-sdk-nodejs/tencentcloud/services/tat";
+import * as teo from "tencentcloud-sdk-nodejs/tencentcloud/services/teo";
 import * as vpc from "tencentcloud-sdk-nodejs/tencentcloud/services/vpc";
 import { DEFAULT_CREDENTIAL, LIMITS, MAX_API_BODY_BYTES, startEmulator, type RunningEmulator } from "../../emulator";
 import { failure, FakeClock, REGION, sendRaw, UUID } from "./helpers";
@@ -83,6 +91,137 @@ describe("the service table through SDK clients", () => {
     expect(mariadb.Response.Error).toMatchObject({ Code: "ResourceNotFound" });
     const versions = await sendRaw(emulator, { action: "DescribeFlow", version: "2020-01-01", region: REGION, body: flowBody, service: "dcdb" });
     expect(versions.Response.Error).toMatchObject({ Code: "NoSuchVersion", Message: expect.stringContaining("dcdb uses `2018-04-11`") });
+  });
+});
+
+describe("the services of deployment pipelines, through their own calls", () => {
+  const clock = new FakeClock();
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ clock, taskDefaults: { durationMs: 1000 } });
+  });
+  beforeEach(() => clock.set("2026-01-01T00:00:00Z"));
+  afterEach(() => emulator.reset());
+  afterAll(() => emulator.close());
+
+  it("TAT RunCommand and InvokeCommand: the InvocationId goes PENDING, RUNNING, SUCCESS, with a task per instance", async () => {
+    const commands = client(tat.tat.v20201028.Client, emulator);
+    const { InvocationId, CommandId } = await commands.RunCommand({ Content: "ZWNobyBoaQ==", InstanceIds: ["ins-00000001", "ins-00000002"], Timeout: 60, SaveCommand: false });
+    expect(InvocationId).toMatch(/^inv-[0-9a-z]{8}$/);
+    const status = async () => (await commands.DescribeInvocations({ InvocationIds: [String(InvocationId)] })).InvocationSet?.[0];
+    await expect(status()).resolves.toMatchObject({ InvocationId, CommandId, InvocationStatus: "PENDING" });
+    clock.advance(500);
+    await expect(status()).resolves.toMatchObject({ InvocationStatus: "RUNNING", EndTime: "" });
+    clock.advance(500);
+    await expect(status()).resolves.toMatchObject({ InvocationStatus: "SUCCESS", EndTime: "2026-01-01T00:00:01Z" });
+    const tasks = await commands.DescribeInvocationTasks({ Filters: [{ Name: "invocation-id", Values: [String(InvocationId)] }] });
+    expect(tasks.InvocationTaskSet?.map((t) => [t.InstanceId, t.TaskStatus])).toEqual([["ins-00000001", "SUCCESS"], ["ins-00000002", "SUCCESS"]]);
+    const invoked = await commands.InvokeCommand({ CommandId: "cmd-0a1b2c3d", InstanceIds: ["ins-00000003"] });
+    await expect(commands.DescribeInvocations({ Filters: [{ Name: "invocation-id", Values: [String(invoked.InvocationId)] }] })).resolves.toMatchObject({ TotalCount: 1 });
+    // An id that names nothing: an empty list, as the list actions answer.
+    await expect(commands.DescribeInvocations({ InvocationIds: ["inv-nothing0"] })).resolves.toMatchObject({ TotalCount: 0, InvocationSet: [] });
+    expect((await failure(commands.DescribeInvocations({ InvocationIds: ["inv-1"], Filters: [] }))).code).toBe("InvalidParameter");
+  });
+
+  it("AS ScaleOutInstances, ScaleInInstances and ExecuteScalingPolicy answer an ActivityId that goes INIT, RUNNING, SUCCESSFUL", async () => {
+    const scaling = client(as.as.v20180419.Client, emulator);
+    const out = await scaling.ScaleOutInstances({ AutoScalingGroupId: "asg-0a1b2c3d", ScaleOutNumber: 2 });
+    const inward = await scaling.ScaleInInstances({ AutoScalingGroupId: "asg-0a1b2c3d", ScaleInNumber: 1 });
+    const policy = await scaling.ExecuteScalingPolicy({ AutoScalingPolicyId: "asp-0a1b2c3d", HonorCooldown: true });
+    expect(out.ActivityId).toMatch(/^asa-[0-9a-z]{8}$/);
+    const activities = async (ActivityIds: string[]) => (await scaling.DescribeAutoScalingActivities({ ActivityIds })).ActivitySet?.map((a) => [a.ActivityType, a.StatusCode]);
+    await expect(activities([String(out.ActivityId), String(inward.ActivityId), String(policy.ActivityId)])).resolves.toEqual([["SCALE_OUT", "INIT"], ["SCALE_IN", "INIT"], ["SCALE_OUT", "INIT"]]);
+    clock.advance(1000);
+    await expect(activities([String(out.ActivityId)])).resolves.toEqual([["SCALE_OUT", "SUCCESSFUL"]]);
+    const byGroup = await scaling.DescribeAutoScalingActivities({ Filters: [{ Name: "auto-scaling-group-id", Values: ["asg-0a1b2c3d"] }] });
+    expect(byGroup.TotalCount).toBe(2);
+  });
+
+  it("SCF Invoke with InvocationType Event: its RequestId is the InvokeRequestId of GetAsyncEventStatus; a synchronous Invoke starts no task", async () => {
+    const functions = client(scf.scf.v20180416.Client, emulator);
+    const invoked = await functions.Invoke({ FunctionName: "deploy-hook", InvocationType: "Event", Namespace: "default" });
+    expect(invoked.Result?.FunctionRequestId).toBe(invoked.RequestId);
+    const status = async () => (await functions.GetAsyncEventStatus({ InvokeRequestId: String(invoked.RequestId) })).Result;
+    await expect(status()).resolves.toMatchObject({ Status: "RUNNING", InvokeRequestId: invoked.RequestId });
+    clock.advance(1000);
+    await expect(status()).resolves.toMatchObject({ Status: "FINISHED" });
+    const synchronous = await functions.Invoke({ FunctionName: "deploy-hook" });
+    expect((await failure(functions.GetAsyncEventStatus({ InvokeRequestId: String(synchronous.RequestId) }))).code).toBe("ResourceNotFound.AsyncEvent");
+  });
+
+  it("GWLB DisassociateTargetGroups and RegisterTargetGroupInstances: the call's RequestId is the TaskId of DescribeTaskStatus 2024-09-06", async () => {
+    const gateway = client(gwlb.gwlb.v20240906.Client, emulator);
+    const call = await gateway.DisassociateTargetGroups({ Associations: [{ LoadBalancerId: "gwlb-0a1b2c3d", TargetGroupId: "lbtg-0a1b2c3d" }] });
+    await expect(gateway.DescribeTaskStatus({ TaskId: String(call.RequestId) })).resolves.toMatchObject({ Status: 2, LoadBalancerIds: ["gwlb-0a1b2c3d"] });
+    clock.advance(1000);
+    await expect(gateway.DescribeTaskStatus({ TaskId: String(call.RequestId) })).resolves.toMatchObject({ Status: 0 });
+    const registered = await gateway.RegisterTargetGroupInstances({ TargetGroupId: "lbtg-0a1b2c3d", TargetGroupInstances: [{ BindIP: "10.0.0.8", Port: 6081 }] });
+    await expect(gateway.DescribeTaskStatus({ TaskId: String(registered.RequestId) })).resolves.toMatchObject({ Status: 2 });
+    expect((await failure(gateway.DescribeTaskStatus({}))).code).toBe("MissingParameter");
+    expect((await failure(gateway.DescribeTaskStatus({ TaskId: "nothing" }))).code).toBe("InvalidParameter");
+  });
+
+  it("CDN PurgeUrlsCache, PurgePathCache and PushUrlsCache: a TaskId with one record per URL", async () => {
+    const content = client(cdn.cdn.v20180606.Client, emulator);
+    const urls = await content.PurgeUrlsCache({ Urls: ["https://www.example.com/a.js", "https://www.example.com/b.js"] });
+    const paths = await content.PurgePathCache({ Paths: ["https://www.example.com/static/"], FlushType: "flush" });
+    const purges = async (TaskId: string) => (await content.DescribePurgeTasks({ TaskId })).PurgeLogs?.map((log) => [log.Url, log.PurgeType, log.Status]);
+    await expect(purges(String(urls.TaskId))).resolves.toEqual([["https://www.example.com/a.js", "url", "process"], ["https://www.example.com/b.js", "url", "process"]]);
+    clock.advance(1000);
+    await expect(purges(String(paths.TaskId))).resolves.toEqual([["https://www.example.com/static/", "path", "done"]]);
+    const pushed = await content.PushUrlsCache({ Urls: ["https://www.example.com/c.js"], Area: "global" });
+    await expect(content.DescribePushTasks({ TaskId: String(pushed.TaskId) })).resolves.toMatchObject({ TotalCount: 1, PushLogs: [{ Status: "process", Percent: 0 }] });
+    // Purge and push records are apart.
+    await expect(content.DescribePushTasks({ TaskId: String(urls.TaskId) })).resolves.toMatchObject({ TotalCount: 0 });
+    expect((await failure(content.DescribePurgeTasks({}))).code).toBe("MissingParameter");
+    await expect(content.DescribePurgeTasks({ TaskId: String(urls.TaskId), PurgeType: "path" })).resolves.toMatchObject({ TotalCount: 0 });
+    // A task of the control API is a URL purge of a sample URL.
+    const { taskId } = await emulator.createTask({ service: "cdn-purge" });
+    await expect(content.DescribePurgeTasks({ TaskId: taskId, PurgeType: "url" })).resolves.toMatchObject({ TotalCount: 1, PurgeLogs: [{ Url: expect.stringMatching(/^https:\/\//) }] });
+  });
+
+  it("EdgeOne CreatePurgeTask and CreatePrefetchTask: a JobId with one task per target, found by the job-id filter", async () => {
+    const edge = client(teo.teo.v20220901.Client, emulator);
+    const purge = await edge.CreatePurgeTask({ ZoneId: "zone-0a1b2c3d", Type: "purge_url", Targets: ["https://www.example.com/a.js"] });
+    expect(purge).toMatchObject({ JobId: expect.stringMatching(/^[0-9a-z]{14}$/), FailedList: [] });
+    const byJob = (JobId: string) => ({ ZoneId: "zone-0a1b2c3d", Filters: [{ Name: "job-id", Values: [JobId] }] });
+    await expect(edge.DescribePurgeTasks(byJob(String(purge.JobId)))).resolves.toMatchObject({ TotalCount: 1, Tasks: [{ Target: "https://www.example.com/a.js", Type: "purge_url", Status: "processing" }] });
+    const prefetch = await edge.CreatePrefetchTask({ ZoneId: "zone-0a1b2c3d", Targets: ["https://www.example.com/b.js"] });
+    clock.advance(1000);
+    await expect(edge.DescribePrefetchTasks(byJob(String(prefetch.JobId)))).resolves.toMatchObject({ TotalCount: 1, Tasks: [{ Status: "success" }] });
+    await expect(edge.DescribePrefetchTasks(byJob(String(purge.JobId)))).resolves.toMatchObject({ TotalCount: 0 });
+  });
+
+  it("SSL DeployCertificateInstance and UpdateCertificateInstance: a DeployRecordId whose record counts its entries by status", async () => {
+    const certificates = client(ssl.ssl.v20191205.Client, emulator);
+    const deployed = await certificates.DeployCertificateInstance({ CertificateId: "cert-0a1b2c3d", InstanceIdList: ["lb-00000001|lbl-00000001", "lb-00000002|lbl-00000002"], ResourceType: "clb" });
+    expect(deployed).toMatchObject({ DeployRecordId: expect.any(Number), DeployStatus: 1 });
+    const record = () => certificates.DescribeHostDeployRecordDetail({ DeployRecordId: String(deployed.DeployRecordId) });
+    await expect(record()).resolves.toMatchObject({ TotalCount: 2, PendingTotalCount: 2, RunningTotalCount: 0, DeployRecordDetailList: [{ InstanceId: "lb-00000001", Status: 0 }, { InstanceId: "lb-00000002", Status: 0 }] });
+    clock.advance(1000);
+    await expect(record()).resolves.toMatchObject({ TotalCount: 2, SuccessTotalCount: 2, FailedTotalCount: 0 });
+    const updated = await certificates.UpdateCertificateInstance({ OldCertificateId: "cert-00000001", CertificateId: "cert-00000002", ResourceTypes: ["clb", "cdn"] });
+    await expect(certificates.DescribeHostUpdateRecordDetail({ DeployRecordId: String(updated.DeployRecordId) })).resolves.toMatchObject({
+      TotalCount: 2,
+      PendingTotalCount: 2,
+      RecordDetailList: [{ ResourceType: "clb", List: [{ Status: 0 }] }, { ResourceType: "cdn", List: [{ Status: 0 }] }],
+    });
+    // Deployment and update records are apart.
+    expect((await failure(certificates.DescribeHostUpdateRecordDetail({ DeployRecordId: String(deployed.DeployRecordId) }))).code).toBe("FailedOperation.CertificateDeployNotExist");
+  });
+
+  it("TDSQL-C CreateAccounts answers a TaskId polled with DescribeTasks and a TaskId filter; OpenSSL answers a TaskId and a FlowId", async () => {
+    const tdsql = client(cynosdb.cynosdb.v20190107.Client, emulator);
+    const { TaskId } = await tdsql.CreateAccounts({ ClusterId: "cynosdbmysql-0a1b2c3d", Accounts: [{ AccountName: "app", AccountPassword: "not-a-secret-1", Host: "%" }] });
+    const byTaskId = (id: number) => tdsql.DescribeTasks({ Filters: [{ Names: ["TaskId"], Values: [String(id)], ExactMatch: true }] });
+    await expect(byTaskId(Number(TaskId))).resolves.toMatchObject({ TotalCount: 1, TaskList: [{ ID: TaskId, ClusterId: "cynosdbmysql-0a1b2c3d", TaskType: "CreateAccounts", Status: "running" }] });
+    clock.advance(1000);
+    await expect(byTaskId(Number(TaskId))).resolves.toMatchObject({ TaskList: [{ Status: "success" }] });
+    const ssl = await tdsql.OpenSSL({ ClusterId: "cynosdbmysql-0a1b2c3d", InstanceId: "cynosdbmysql-ins-0a1b2c3d" });
+    expect(ssl.TaskId).not.toBe(ssl.FlowId);
+    await expect(byTaskId(Number(ssl.TaskId))).resolves.toMatchObject({ TaskList: [{ Status: "running" }] });
+    await expect(tdsql.DescribeFlow({ FlowId: Number(ssl.FlowId) })).resolves.toMatchObject({ Status: 2 });
+    await expect(byTaskId(Number(ssl.FlowId))).resolves.toMatchObject({ TotalCount: 0 });
   });
 });
 

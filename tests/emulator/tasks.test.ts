@@ -179,7 +179,7 @@ describe("task timelines", () => {
     });
     const busy = await failure(clb.DeleteListener({ LoadBalancerId: "lb-d1d2d3d4", ListenerId: "lbl-00000002" }));
     expect(busy.code).toBe("FailedOperation.ResourceInOperating");
-    expect((await failure(clb.DeleteListener({ LoadBalancerId: "lb-d1d2d3d4" } as never))).code).toBe(
+    expect((await failure(clb.request("DeleteListener", { LoadBalancerId: "lb-d1d2d3d4" }))).code).toBe(
       "MissingParameter",
     );
   });
