@@ -119,7 +119,13 @@ async function waitOrKeepPlace(spec: TaskSpec, inputs: Record<string, unknown>, 
   } catch (error) {
     if (error instanceof TaskTimeoutError || error instanceof TaskAbortedError) {
       const partial = { ...inputs, status: "pending", ...(error.last ? { rawStatus: error.last.rawStatus } : {}), ...sum(previous, error) };
-      const raise = error instanceof TaskTimeoutError ? ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.` : "";
+      // The engine's limit (customTimeouts) ended the wait when it was below the input's.
+      const engineLimit = spec.timeoutSeconds < Number(inputs.timeoutSeconds);
+      const raise = !(error instanceof TaskTimeoutError)
+        ? ""
+        : engineLimit
+          ? ` Raise the resource's customTimeouts (now ${spec.timeoutSeconds}s; timeoutSeconds is ${inputs.timeoutSeconds}) to wait longer: the smaller of the two applies.`
+          : ` Raise timeoutSeconds (now ${spec.timeoutSeconds}, at most ${MAX_TIMEOUT_SECONDS}) to wait longer.`;
       const resume = " The resource is recorded as not yet initialized; the next `pulumi up` resumes this wait.";
       throw new ResourceInitError(`${error.message}${raise}${resume}`, spec.query.id, partial);
     }

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, posix } from "node:path";
 import { promisify } from "node:util";
 import { DEFAULT_CREDENTIAL, EmulatorControl, startEmulator } from "../emulator";
+import { PluginHost } from "./harness/pluginHost";
 
 /**
  * The package as a user gets it: the tarball `npm pack` makes (from the build `npm test` makes
@@ -74,19 +75,20 @@ describe("the tarball", () => {
     expect(readFileSync(join(ROOT, "README.md"), "utf8")).toContain("npx -p tencentcloud-task-completion tencentcloud-task-wait");
   });
 
-  test("holds what package.json points at: main, types, exports, typesVersions, both commands with a shebang, LICENSE, docs", () => {
+  test("holds what package.json points at: main, types, exports, typesVersions, the commands and the plugin with a shebang, PulumiPlugin.yaml, LICENSE, docs", () => {
     const pointed = [
       manifest.main,
       manifest.types,
       ...Object.values(manifest.exports).flatMap((target) => (typeof target === "string" ? [target] : Object.values(target))),
       ...Object.values(manifest.typesVersions["*"]).flat(),
       ...Object.values(manifest.bin),
+      "PulumiPlugin.yaml",
       "LICENSE",
       "README.md",
       "docs/design.md",
     ];
     for (const path of pointed) expect({ path, packed: files.has(posix.normalize(path)) }).toEqual({ path, packed: true });
-    expect(Object.keys(manifest.bin).sort()).toEqual(["tencentcloud-api-emulator", "tencentcloud-task-wait"]);
+    expect(Object.keys(manifest.bin).sort()).toEqual(["pulumi-resource-tencentcloud-task-completion", "tencentcloud-api-emulator", "tencentcloud-task-wait"]);
     for (const bin of Object.values(manifest.bin)) expect(readFileSync(join(ROOT, bin), "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
     // Tests, examples, sources and the bench's code stay out; its charts and summary come, for docs/performance.md.
     expect([...files].filter((file) => /^(tests|examples|sdk|provider|emulator)\//.test(file) || (file.startsWith("bench/") && !file.startsWith("bench/results/")))).toEqual([]);
@@ -194,6 +196,16 @@ export async function check(): Promise<[TaskResult, RunningEmulator]> {
     const result = await run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", config], { cwd: consumer }).catch((error: { stdout: string }) => error);
     expect(result.stdout).toBe("");
   }, 60_000);
+
+  test("the provider plugin from the tarball, with @pulumi/pulumi beside it, serves its version and schema", async () => {
+    const plugin = await PluginHost.start({ command: [process.execPath, join(consumer, "node_modules", manifest.name, "dist/provider/plugin/main.js")], cwd: consumer });
+    try {
+      expect(await plugin.getPluginInfo()).toBe((manifest as unknown as { version: string }).version);
+      expect(JSON.parse(await plugin.getSchema())).toMatchObject({ name: manifest.name, resources: { "tencentcloud-task-completion:index:TaskCompletion": expect.any(Object) } });
+    } finally {
+      await plugin.stop();
+    }
+  });
 });
 
 describe("installed from the tarball, without @pulumi/pulumi", () => {
@@ -209,6 +221,11 @@ describe("installed from the tarball, without @pulumi/pulumi", () => {
   test("the command installs no @pulumi/pulumi", () => {
     expect(existsSync(join(project, "node_modules", manifest.name, "package.json"))).toBe(true);
     expect(existsSync(join(project, "node_modules", "@pulumi", "pulumi"))).toBe(false);
+  });
+
+  test("the provider plugin says what it needs: @pulumi/pulumi beside it", async () => {
+    const failed = await run(join(project, "node_modules", ".bin", "pulumi-resource-tencentcloud-task-completion"), ["127.0.0.1:1"]).catch((error: { code: number; stderr: string }) => error);
+    expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining("npm install @pulumi/pulumi") });
   });
 
   test("only the SDK's common package (signing, HTTP, credentials) is installed, not the whole SDK: at most 15 MB in all", async () => {

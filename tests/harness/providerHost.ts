@@ -39,6 +39,8 @@ export interface HostOptions {
 export interface LogLine {
   severity: "debug" | "info" | "warning" | "error";
   message: string;
+  /** The resource the line is about, when the sender says. */
+  urn?: string;
 }
 
 /** A failed gRPC call; `initFailed` is set for ErrorResourceInitFailed (created but not initialized). */
@@ -210,11 +212,11 @@ export class ProviderHost {
 }
 
 /** Pulumi's Struct conversion throws on `undefined`: a JSON round trip drops it, as the engine would. */
-function toStruct(value: Props): structproto.Struct {
+export function toStruct(value: Props): structproto.Struct {
   return structproto.Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
 }
 
-function toHostError(error: grpc.ServiceError): HostCallError {
+export function toHostError(error: grpc.ServiceError): HostCallError {
   const details = error.metadata?.get("grpc-status-details-bin")?.[0];
   if (details) {
     const status = statusproto.Status.deserializeBinary(details as Uint8Array);
@@ -233,12 +235,12 @@ function toHostError(error: grpc.ServiceError): HostCallError {
 }
 
 /** The Engine service the host logs to when PULUMI_NODEJS_ENGINE points at it. */
-async function startFakeEngine(onLog: (line: LogLine) => void): Promise<{ server: grpc.Server; port: number }> {
+export async function startFakeEngine(onLog: (line: LogLine) => void): Promise<{ server: grpc.Server; port: number }> {
   const server = new grpc.Server();
   const empty = (_call: unknown, callback: grpc.sendUnaryData<emptyproto.Empty>) => callback(null, new emptyproto.Empty());
   server.addService(enginerpc.EngineService, {
     log: (call: grpc.ServerUnaryCall<engineproto.LogRequest, emptyproto.Empty>, callback: grpc.sendUnaryData<emptyproto.Empty>) => {
-      onLog({ severity: SEVERITIES[call.request.getSeverity()] ?? "info", message: call.request.getMessage() });
+      onLog({ severity: SEVERITIES[call.request.getSeverity()] ?? "info", message: call.request.getMessage(), urn: call.request.getUrn() || undefined });
       callback(null, new emptyproto.Empty());
     },
     getRootResource: (_call: unknown, callback: grpc.sendUnaryData<engineproto.GetRootResourceResponse>) =>
