@@ -76,7 +76,9 @@ const INPUT_TYPES: Record<string, TypeSpec> = {
   assumeRole: { $ref: `#/types/${ASSUME_ROLE_TYPE}` },
   // An integer id (Redis TaskId) or a string one (a CLB RequestId): which, the service's description says.
   taskId: { oneOf: [string, integer] },
+  flowId: { oneOf: [string, integer] },
   dealName: string,
+  zoneId: string,
   instanceId: string,
   product: string,
   version: string,
@@ -112,6 +114,7 @@ const OUTPUTS: Record<string, { type: TypeSpec; description: string }> = {
   endTime: { type: string, description: "When the task ended, as the API writes it." },
   progress: { type: number, description: "PostgreSQL: 0 to 100." },
   operation: { type: string, description: "CVM, Lighthouse: the instance's latest operation, such as `StartInstances`." },
+  failedItems: { type: { type: "array", items: string }, description: "What failed of a task with parts (TAT instances, AS activities, CDN and EdgeOne URLs, SSL resources), for a partial failure." },
   completedAt: { type: string, description: "ISO-8601 time at which completion was observed." },
   attempts: { type: integer, description: "Status calls made, failed ones included, over every try." },
   waitedSeconds: { type: number, description: "Seconds waited, over every try." },
