@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AssumeRoleInputs, CommonInputs } from "../provider/inputs";
-import { DETAIL_KEYS, type Service, type ServiceTask, type TaskDetails } from "../provider/services";
+import { TASK_OUTPUTS } from "../provider/resource";
+import type { Service, ServiceTask, TaskDetails } from "../provider/services";
 import type { StatusValue } from "../provider/task";
 
 /** Every input may be a Pulumi Input, but `service`, which decides which inputs the rest are. */
@@ -13,9 +14,6 @@ type EachService<T> = T extends unknown ? Inputs<T> : never;
  * ones (region, endpoint, timeoutSeconds, failOnTaskFailure, triggers, profile, assumeRole).
  */
 export type TaskCompletionArgs = EachService<ServiceTask> & Inputs<CommonInputs>;
-
-/** What a wait adds to the inputs; each is registered as an output. */
-const TASK_OUTPUTS = ["status", "rawStatus", "message", ...DETAIL_KEYS, "completedAt", "attempts", "waitedSeconds"];
 
 /** The details a service's answer adds, as outputs: one per detail, from the list of details (provider/services/details.ts). */
 type DetailOutputs = { readonly [K in keyof TaskDetails]-?: pulumi.Output<TaskDetails[K] | undefined> };

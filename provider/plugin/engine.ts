@@ -14,7 +14,7 @@ import { printable, Secrets } from "../text";
 
 export { ResourceInitError, TASK_OUTPUTS, UPDATE_ON_CHANGE } from "../resource";
 export { INPUT_NAMES, inputNamesOf, MAX_TIMEOUT_SECONDS } from "../inputs";
-export { adapterFor, SERVICES } from "../services";
+export { adapterFor, DETAIL_KEYS, DETAILS, SERVICES, type DetailKind } from "../services";
 export { printable } from "../text";
 
 /** The package, as Pulumi names it: the plugin is `pulumi-resource-<PACKAGE>`, its configuration `<PACKAGE>:<key>`. */

@@ -4,7 +4,7 @@
  * and the lifecycle's own lists, so that a new service or input shows up here by itself; a name
  * without a type below fails the build of the schema (and its test) instead of drifting.
  */
-import { adapterFor, INPUT_NAMES, MAX_TIMEOUT_SECONDS, PACKAGE, SERVICES, TASK_OUTPUTS, UPDATE_ON_CHANGE, type ConfigKey } from "./engine";
+import { adapterFor, DETAIL_KEYS, DETAILS, INPUT_NAMES, MAX_TIMEOUT_SECONDS, PACKAGE, SERVICES, TASK_OUTPUTS, UPDATE_ON_CHANGE, type ConfigKey, type DetailKind } from "./engine";
 
 export const RESOURCE = `${PACKAGE}:index:TaskCompletion`;
 const SERVICE_TYPE = `${PACKAGE}:index:Service`;
@@ -102,19 +102,14 @@ const COMMON_DESCRIPTIONS: Record<string, string> = {
   assumeRole: "A role to assume (STS AssumeRole) for this wait, on top of the credentials found.",
 };
 
-/** What a wait adds to the inputs. */
+const DETAIL_TYPES: Record<DetailKind, TypeSpec> = { text: string, texts: { type: "array", items: string }, number };
+
+/** What a wait adds to the inputs: its verdict, the service's details (services/details.ts), its figures. */
 const OUTPUTS: Record<string, { type: TypeSpec; description: string }> = {
   status: { type: string, description: '`succeeded`, or `failed` (with `failOnTaskFailure: false`). In the state of a wait a timeout or a cancellation stopped, `pending`: the next `pulumi up` resumes it.' },
   rawStatus: { type: statusValue, description: "The API's own status value: CLB `Status` 0, Redis `succeed`, CDB `SUCCESS`, ..." },
   message: { type: string, description: "The failure reason in the API's words, for services that give one." },
-  loadBalancerIds: { type: { type: "array", items: string }, description: "CLB: the load balancers the task changed." },
-  instanceId: { type: string, description: "Redis, KeeWiDB, PostgreSQL, CVM, Lighthouse: the instance." },
-  taskType: { type: string, description: "Redis, KeeWiDB, PostgreSQL: the kind of task." },
-  startTime: { type: string, description: "When the task started, as the API writes it." },
-  endTime: { type: string, description: "When the task ended, as the API writes it." },
-  progress: { type: number, description: "PostgreSQL: 0 to 100." },
-  operation: { type: string, description: "CVM, Lighthouse: the instance's latest operation, such as `StartInstances`." },
-  failedItems: { type: { type: "array", items: string }, description: "What failed of a task with parts (TAT instances, AS activities, CDN and EdgeOne URLs, SSL resources), for a partial failure." },
+  ...Object.fromEntries(DETAIL_KEYS.map((key) => [key, { type: DETAIL_TYPES[DETAILS[key].kind], description: DETAILS[key].description }])),
   completedAt: { type: string, description: "ISO-8601 time at which completion was observed." },
   attempts: { type: integer, description: "Status calls made, failed ones included, over every try." },
   waitedSeconds: { type: number, description: "Seconds waited, over every try." },

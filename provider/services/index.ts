@@ -28,7 +28,7 @@ import { teoPurge } from "./teoPurge";
 import { vpc } from "./vpc";
 
 export type { ServiceAdapter, StatusApi, StatusRequest, TaskQuery, UnknownId } from "./adapter";
-export { DETAIL_KEYS, type DetailKey, type TaskDetails } from "./details";
+export { DETAIL_KEYS, DETAILS, type DetailKind, type DetailKey, type TaskDetails } from "./details";
 export { UNKNOWN } from "./ids";
 
 /** Every service a wait can name, by its `service` input. The only place that lists them. */

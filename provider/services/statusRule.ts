@@ -2,7 +2,7 @@ import type { JSONValue } from "@jmespath-community/jmespath";
 import { UnexpectedAnswerError } from "../callFailures";
 import type { StatusValue, TaskObservation, TaskState } from "../task";
 import { cut } from "../text";
-import { DETAIL_READERS, type DetailKey } from "./details";
+import { DETAILS, type DetailKey } from "./details";
 import { compilePath, evaluate, PathCostError, type ExpressionNode } from "./paths";
 
 /**
@@ -100,7 +100,7 @@ export function answerReader(action: string, rule: StatusRule, selector: TaskSel
     const reason = message ? extra(message, root) : undefined;
     if (typeof reason === "string" && reason !== "") observation.message = cut(reason);
     for (const [key, path] of details) {
-      const detail = DETAIL_READERS[key](extra(path, root));
+      const detail = DETAILS[key].read(extra(path, root));
       if (detail !== undefined && !(Array.isArray(detail) && detail.length === 0)) Object.assign(observation, { [key]: detail });
     }
     return observation;
