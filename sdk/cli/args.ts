@@ -172,11 +172,13 @@ function dropUndefined(value: Record<string, unknown>): Record<string, unknown> 
 
 /** The help text, generated from the catalogue so that it never drifts from what the command takes. */
 export function helpText(): string {
+  const width = Math.max(...SERVICES.map((service) => service.length));
+  const indent = " ".repeat(width + 3);
   const services = SERVICES.map((service) => {
     const adapter = adapterFor(service)!;
     const options = serviceFlags(adapter).map((f) => `--${f.flag}${f.kind === "list" ? " V[,V]..." : ""}`);
     const named = Object.hasOwn(adapter.inputs, "taskId") ? `<taskId>: ${adapter.inputs.taskId}` : "no <taskId>";
-    return `  ${service.padEnd(10)} ${adapter.api}${adapter.regionRequired ? "; needs --region" : ""}\n${" ".repeat(13)}${named}${options.length ? `\n${" ".repeat(13)}options: ${options.join(", ")}` : ""}`;
+    return `  ${service.padEnd(width)} ${adapter.api}${adapter.regionRequired ? "; needs --region" : ""}\n${indent}${named}${options.length ? `\n${indent}options: ${options.join(", ")}` : ""}`;
   });
   return `${USAGE}
 Waits until asynchronous Tencent Cloud tasks have finished. Several tasks wait together, within
