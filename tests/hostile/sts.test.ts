@@ -5,6 +5,11 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseEndpoint, type Endpoint } from "../../provider/endpoint";
+import { TaskTimeoutError } from "../../provider/errors";
+import { parseTaskInputs } from "../../provider/inputs";
+import { runWait } from "../../provider/wait";
+import { freshRuntime } from "../support/emulator";
 import { answer, raw, redirect, startHostileServer, type Handler, type HostileServer } from "../support/hostileServer";
 import { expectNoSecrets } from "../support/secrets";
 import { CLI, credentials, region, secretKey, taskId } from "./setup";
@@ -77,8 +82,13 @@ async function run(api: HostileServer, path: Path, timeoutSeconds: number, stsUr
   return { code: code as number, stderr, entry, elapsedMs: exitedAt - started, lingeredMs: exitedAt - printedAt };
 }
 
-/** Starting node and loading the command, before the wait's clock starts: generous on a loaded machine. */
-const STARTUP_MS = 2000;
+/**
+ * Starting node and loading the command, before the wait's clock starts, and leaving it after the
+ * result is printed: generous, for a loaded machine running the tests side by side. Without the
+ * fix an STS call that never answers keeps the process 10 s (its call timeout) past its result.
+ */
+const STARTUP_MS = 4000;
+const EXIT_MS = 1500;
 
 describe("TKE OIDC goes through the waiter's own transport", () => {
   test.concurrent("TENCENTCLOUD_STS_ENDPOINT is honoured: AssumeRoleWithWebIdentity there, with TKE's token, provider and region", () =>
@@ -135,7 +145,7 @@ describe("renewal is bounded", () => {
       expect(api.requests.every((r) => r.headers["x-tc-token"] === TMP.Token)).toBe(true);
       expect(sts.requests).toHaveLength(1);
       expect(entry.waitedSeconds).toBeLessThanOrEqual(timeoutSeconds + 1);
-      expect(lingeredMs).toBeLessThan(500);
+      expect(lingeredMs).toBeLessThan(EXIT_MS);
     }),
   );
 });
@@ -149,12 +159,45 @@ describe("an STS that never answers is abandoned at the deadline", () => {
       expect(code).toBe(2);
       expect(entry.waitedSeconds).toBeLessThanOrEqual(timeoutSeconds + 1);
       // The process ends with the wait: the STS call was aborted, not left to its 10 s call timeout.
-      expect(lingeredMs).toBeLessThan(500);
+      expect(lingeredMs).toBeLessThan(EXIT_MS);
       expect(elapsedMs).toBeLessThan((timeoutSeconds + 1) * 1000 + STARTUP_MS);
       expect(stderr).toMatch(/the credentials were still being looked up: STS .* had not answered/);
       expect(stderr).toContain(`role ${ROLE}`);
       expect(stderr).toContain(sts.url);
       expect(sts.requests).toHaveLength(1);
+    }),
+  );
+});
+
+describe("one STS call shared by waits", () => {
+  test.concurrent("goes on when one wait gives up, and is aborted when the last one does", () =>
+    withServers(async ({ sts, api }) => {
+      // STS answers 1.5 s late: wait A (1 s timeout) gives up, B (5 s) still gets the shared answer.
+      sts.script((_req, res) => void setTimeout(() => issued(7200)(_req, res, ""), 1500));
+      api.script(answer({ Status: 0 }));
+      const runtime = freshRuntime({ requestTimeoutMs: 10_000 });
+      const env = { ...PATHS["a web identity token"] };
+      const credentials = { env, sts: parseEndpoint(sts.url) as Endpoint };
+      const waitFor = (timeoutSeconds: number) => {
+        const { spec } = parseTaskInputs({ service: "clb", taskId, region, endpoint: api.url, timeoutSeconds });
+        return runWait(spec!, { credentials }, runtime);
+      };
+      const [a, b] = await Promise.allSettled([waitFor(1), waitFor(5)]);
+      expect(a).toMatchObject({ status: "rejected", reason: expect.any(TaskTimeoutError) });
+      expect(b).toMatchObject({ status: "fulfilled", value: { status: "succeeded" } });
+      expect(sts.requests).toHaveLength(1);
+
+      // Alone, a wait that gives up takes the call with it: the connection is closed at its deadline.
+      sts.requests.length = 0;
+      let closedAt = 0;
+      sts.script((req) => void req.socket.once("close", () => (closedAt = Date.now())));
+      const alone = runWait(parseTaskInputs({ service: "clb", taskId, region, endpoint: api.url, timeoutSeconds: 1 }).spec!, { credentials: { ...credentials, env: { ...env, TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME: "alone" } } }, runtime);
+      await expect(alone).rejects.toBeInstanceOf(TaskTimeoutError);
+      const endedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sts.requests).toHaveLength(1);
+      expect(closedAt).toBeGreaterThan(0);
+      expect(closedAt - endedAt).toBeLessThan(100);
     }),
   );
 });
@@ -175,11 +218,11 @@ describe("STS failures name STS, the role and what went wrong", () => {
     more();
   };
 
-  // The 50 MB answer gets 2 s: on a loaded machine, reading its first 16 MB may take most of a second.
+  // The 50 MB answer gets 3 s: on a loaded machine, reading its first 16 MB may take a second or more.
   test.concurrent.each<[string, Handler, RegExp, number]>([
     ["HTTP 500", raw(500, "<html>oops</html>", { "content-type": "text/html" }), /HTTP 500/, 1],
     ["InternalError", answer({ Error: { Code: "InternalError", Message: "try later" } }), /STS answered InternalError: try later/, 1],
-    ["a 50 MB answer", fiftyMegabytes, /larger than 16 MB/, 2],
+    ["a 50 MB answer", fiftyMegabytes, /larger than 16 MB/, 3],
   ])("%s: retried until the deadline, then exit 2 saying so", (_name, handler, what, timeoutSeconds) =>
     withServers(async ({ sts, api }) => {
       sts.script(handler);
@@ -190,7 +233,7 @@ describe("STS failures name STS, the role and what went wrong", () => {
       expect(stderr).toMatch(what);
       expect(stderr).toMatch(/retried until the deadline/);
       expect(entry.waitedSeconds).toBeLessThanOrEqual(timeoutSeconds + 1);
-      expect(lingeredMs).toBeLessThan(500);
+      expect(lingeredMs).toBeLessThan(EXIT_MS);
     }),
   );
 
