@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEndpoint, type Endpoint } from "../../provider/endpoint";
-import { TaskTimeoutError } from "../../provider/errors";
+import { renewal } from "../../provider/credentials/sts";
+import { TaskCredentialError, TaskTimeoutError } from "../../provider/errors";
 import { parseTaskInputs } from "../../provider/inputs";
 import { runWait } from "../../provider/wait";
 import { freshRuntime } from "../support/emulator";
@@ -148,6 +149,28 @@ describe("renewal is bounded", () => {
       expect(lingeredMs).toBeLessThan(EXIT_MS);
     }),
   );
+});
+
+describe("renewal, by the numbers", () => {
+  test("an expiry already past counts as a minute; nothing is renewed sooner than a second after it was issued", () => {
+    expect(renewal(-3_600_000)).toEqual({ renewInMs: 45_000, lifetimeMs: 60_000 });
+    expect(renewal(0)).toEqual({ renewInMs: 45_000, lifetimeMs: 60_000 });
+    expect(renewal(200).renewInMs).toBe(1000);
+    expect(renewal(2000).renewInMs).toBe(1500);
+    expect(renewal(7_200_000).renewInMs).toBe(6_900_000);
+  });
+});
+
+describe("TKE OIDC settings", () => {
+  test.each([
+    [{ TKE_ROLE_ARN: ROLE }, "env TKE_ROLE_ARN is set (TKE OIDC): it needs env TKE_PROVIDER_ID and TKE_WEB_IDENTITY_TOKEN_FILE too"],
+    [{ TKE_ROLE_ARN: ROLE, TKE_PROVIDER_ID: "p", TKE_WEB_IDENTITY_TOKEN_FILE: "/nonexistent", TKE_REGION: "ap guangzhou\r\n" }, "env TKE_REGION (TKE OIDC): "],
+  ])("incomplete or malformed: NoCredentials naming the variable (%j)", async (env, message) => {
+    const { spec } = parseTaskInputs({ service: "clb", taskId, region, endpoint: "http://127.0.0.1:9", timeoutSeconds: 5 });
+    const error = await runWait(spec!, { credentials: { env, sts: parseEndpoint("http://127.0.0.1:9") as Endpoint } }, freshRuntime()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskCredentialError);
+    expect(error).toMatchObject({ code: "NoCredentials", message: expect.stringContaining(message) });
+  });
 });
 
 describe("an STS that never answers is abandoned at the deadline", () => {
