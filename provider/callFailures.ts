@@ -19,7 +19,11 @@ export class ApiAnswerError extends Error {
 
 /** The request or its answer was lost on the way: worth another try. */
 export class TransportError extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    /** The network error's code (`ENOTFOUND`, `ECONNRESET`, ...), when there was one. */
+    readonly networkCode?: string,
+  ) {
     super(reason);
     this.name = "TransportError";
   }

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal, type Clock } from "./clock";
-import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile, tkeOidcRole } from "./credentials/sources";
-import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, type RoleRequest, type Temporary } from "./credentials/sts";
+import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile } from "./credentials/sources";
+import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, StsHostUnknown, type RoleRequest, type StsOptions, type Temporary } from "./credentials/sts";
 import { readProfileCredential, readProfileRegion, tccliProfile, type TccliProfile } from "./credentials/tccli";
 import { endpointUrl, type Endpoint } from "./endpoint";
 import type { IdentityInputs } from "./inputs";
@@ -40,6 +40,8 @@ export interface LookupOptions {
   clock: Clock;
   /** Every secret found (base keys, temporary keys and tokens) is handed here as soon as it is known. */
   register(...secrets: (string | undefined)[]): void;
+  /** What the look-up is waiting for, or last failed at (said when asked): for the message of a deadline reached meanwhile. */
+  note?(state: () => string): void;
 }
 
 /** Who a wait acts as: where its credentials come from, and the credential for each call. */
@@ -106,7 +108,6 @@ async function findBase(settings: CredentialSettings, sts: Endpoint, options: Lo
   const dynamicSources: [string, () => DynamicCredential | undefined][] = [
     ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
     [camRoleName ? `CVM role ${camRoleName}` : "CVM instance role", () => instanceRole(camRoleName)],
-    ["TKE OIDC", () => (env.TKE_ROLE_ARN ? tkeOidcRole() : undefined)],
   ];
   for (const [origin, make] of dynamicSources) {
     const source = make();
@@ -123,8 +124,8 @@ async function findBase(settings: CredentialSettings, sts: Endpoint, options: Lo
       timeout.dispose();
     }
   }
-  const webIdentity = webIdentityRole(env, settings.sessionDuration, sts, options);
-  if (webIdentity) return { identity: await webIdentity };
+  const webIdentity = tkeOidc(env, settings.sessionDuration) ?? envWebIdentity(env, settings.sessionDuration);
+  if (webIdentity) return { identity: await webIdentityRole(webIdentity, sts, options) };
   throw new CredentialProblem(
     "NoCredentials",
     "no Tencent Cloud credentials found: set env TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or in a Pulumi " +
@@ -248,14 +249,50 @@ const roleSessions = new WeakMap<Clock, RoleSessions>();
  */
 function roleIdentity(base: Identity, role: RoleRequest, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
   const origin = `role ${role.roleArn} (${role.origin}) assumed with the keys from ${base.origin}`;
-  return temporaryIdentity(origin, role, endpoint, options, async (signal, stsOptions) => {
+  return temporaryIdentity(origin, role, endpoint, options, async (signal) => {
     const baseCredential = await base.current(signal);
-    return { key: credentialFingerprint(baseCredential), fetch: () => assumeRole(baseCredential, base.origin, role, endpoint, stsOptions) };
+    return { key: credentialFingerprint(baseCredential), fetch: (stsOptions) => assumeRole(baseCredential, base.origin, role, endpoint, stsOptions) };
   });
 }
 
-/** The role of a web identity (OIDC) token: env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN or _TOKEN_FILE, with _PROVIDER_ID and the role's ARN. */
-function webIdentityRole(env: NodeJS.ProcessEnv, sessionDuration: number | undefined, endpoint: Endpoint, options: LookupOptions): Promise<Identity> | undefined {
+/** A web identity (OIDC) token to exchange for a role's temporary credentials, and the settings that asked for it. */
+interface WebIdentitySetting {
+  /** The token itself (env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN), or the file it is read from at every STS call. */
+  token: { given: string } | { file: string };
+  /** The setting that holds the token or its file, for messages: "env TKE_WEB_IDENTITY_TOKEN_FILE". */
+  tokenSetting: string;
+  providerId: string;
+  role: RoleRequest;
+  /** Sent as X-TC-Region (TKE_REGION). */
+  region?: string;
+}
+
+/**
+ * TKE OIDC: env TKE_ROLE_ARN, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE and TKE_REGION, as the
+ * SDK and TKE's pod identity webhook name them; exchanged through our own STS call (the SDK's
+ * client would follow redirects, ignore TENCENTCLOUD_STS_ENDPOINT and renew in a loop).
+ */
+function tkeOidc(env: NodeJS.ProcessEnv, sessionDuration: number | undefined): WebIdentitySetting | undefined {
+  const roleArn = env.TKE_ROLE_ARN?.trim();
+  if (!roleArn) return undefined;
+  const providerId = env.TKE_PROVIDER_ID?.trim();
+  const file = env.TKE_WEB_IDENTITY_TOKEN_FILE?.trim();
+  const missing = [!providerId && "TKE_PROVIDER_ID", !file && "TKE_WEB_IDENTITY_TOKEN_FILE"].filter(Boolean);
+  if (!providerId || !file) throw new CredentialProblem("NoCredentials", `env TKE_ROLE_ARN is set (TKE OIDC): it needs env ${missing.join(" and ")} too`);
+  const regionText = env.TKE_REGION?.trim();
+  const region = regionText ? parseRegion(regionText) : undefined;
+  if (region && "reason" in region) throw new CredentialProblem("NoCredentials", `env TKE_REGION (TKE OIDC): ${region.reason}`);
+  return {
+    token: { file },
+    tokenSetting: "env TKE_WEB_IDENTITY_TOKEN_FILE",
+    providerId,
+    role: { roleArn, sessionName: DEFAULT_SESSION_NAME, sessionDuration: sessionDuration ?? DEFAULT_SESSION_DURATION, origin: "TKE OIDC, env TKE_ROLE_ARN" },
+    region: region?.value,
+  };
+}
+
+/** A web identity token: env TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN or _TOKEN_FILE, with _PROVIDER_ID and the role's ARN. */
+function envWebIdentity(env: NodeJS.ProcessEnv, sessionDuration: number | undefined): WebIdentitySetting | undefined {
   const given = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN?.trim();
   const file = env.TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE?.trim();
   if (!given && !file) return undefined;
@@ -263,67 +300,77 @@ function webIdentityRole(env: NodeJS.ProcessEnv, sessionDuration: number | undef
   const providerId = env.TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID?.trim();
   const roleArn = env.TENCENTCLOUD_ASSUME_ROLE_ARN?.trim();
   if (!providerId || !roleArn) throw new CredentialProblem("NoCredentials", `${setting} is set: it needs env TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID and TENCENTCLOUD_ASSUME_ROLE_ARN too`);
-  const token = (): string => {
-    if (given) return given;
-    let text: string;
-    try {
-      text = readFileSync(file!, "utf8").trim();
-    } catch (error) {
-      throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} cannot be read (${describeFailure(error)})`);
-    }
-    if (!text) throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} is empty`);
-    return text;
+  return {
+    token: given ? { given } : { file: file! },
+    tokenSetting: setting,
+    providerId,
+    role: { roleArn, sessionName: env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim() || DEFAULT_SESSION_NAME, sessionDuration: sessionDuration ?? DEFAULT_SESSION_DURATION, origin: setting },
   };
-  const role: RoleRequest = {
-    roleArn,
-    sessionName: env.TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME?.trim() || DEFAULT_SESSION_NAME,
-    sessionDuration: sessionDuration ?? DEFAULT_SESSION_DURATION,
-    origin: setting,
-  };
-  options.register(given);
+}
+
+/**
+ * Reads a web identity token file: the one place it is read (at every STS call, as TKE rotates
+ * the token). What the file holds is never quoted.
+ */
+function readWebIdentityToken(file: string, setting: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} cannot be read (${describeFailure(error)})`);
+  }
+  if (!text) throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} is empty`);
+  return text;
+}
+
+/** The role of a web identity token, through STS AssumeRoleWithWebIdentity. */
+function webIdentityRole(web: WebIdentitySetting, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
+  const { token, tokenSetting, providerId, role, region } = web;
+  if ("given" in token) options.register(token.given);
   // The file is read when STS is asked (a rotated token is picked up at the next renewal), not before every status call.
-  const key = given ? credentialFingerprint({ secretId: given }) : `file\u0000${file}`;
-  const registered = (): string => {
-    const now = token();
+  const key = "given" in token ? credentialFingerprint({ secretId: token.given }) : `file\u0000${token.file}`;
+  const current = (): string => {
+    const now = "given" in token ? token.given : readWebIdentityToken(token.file, tokenSetting);
     options.register(now);
     return now;
   };
-  return temporaryIdentity(`role ${roleArn} assumed with the web identity of ${setting}`, role, endpoint, options, async (_signal, stsOptions) => ({
+  return temporaryIdentity(`role ${role.roleArn} assumed with the web identity of ${tokenSetting}`, role, endpoint, options, async () => ({
     key,
-    fetch: () => assumeRoleWithWebIdentity({ token: registered, providerId }, role, endpoint, stsOptions),
+    fetch: (stsOptions) => assumeRoleWithWebIdentity({ token: current, providerId, region }, role, endpoint, stsOptions),
   }));
 }
 
 /**
  * Temporary credentials of a role, renewed before they expire and once after
  * AuthFailure.TokenFailure. The first ones are asked for now: transient failures are retried
- * until the look-up is aborted (the wait's deadline), a refusal ends the wait before any status call.
+ * until the look-up is aborted (the wait's deadline), a refusal (or an STS host that does not
+ * resolve) ends the wait before any status call. An STS call is aborted when no wait wants its
+ * answer any more.
  */
 async function temporaryIdentity(
   origin: string,
   role: RoleRequest,
   endpoint: Endpoint,
   options: LookupOptions,
-  next: (signal: AbortSignal, stsOptions: { signal: AbortSignal; timeoutMs: number; clock: Clock }) => Promise<{ key: string; fetch: () => Promise<Temporary> }>,
+  next: (signal: AbortSignal) => Promise<{ key: string; fetch: (stsOptions: StsOptions) => Promise<Temporary> }>,
 ): Promise<Identity> {
   let sessions = roleSessions.get(options.clock);
   if (!sessions) roleSessions.set(options.clock, (sessions = new RoleSessions()));
   const roleKey = [endpointUrl(endpoint), role.roleArn, role.sessionName, role.sessionDuration, role.externalId ?? "", role.policy ?? ""].join("\u0000");
-  // Shared by every wait that asks: not cancelled when one of them gives up, bounded by the per-call timeout.
-  const stsOptions = { signal: new AbortController().signal, timeoutMs: options.timeoutMs, clock: options.clock };
   let lastKey: string | undefined;
   let lastToken: string | undefined;
   let renewedToken: string | undefined;
   let renewing = false;
 
   const current = async (signal: AbortSignal): Promise<Credential> => {
-    const { key: source, fetch } = await next(signal, stsOptions);
+    const { key: source, fetch } = await next(signal);
     const key = `${source}\u0000${roleKey}`;
     let temporary: Temporary;
     try {
-      temporary = await sessions.get(key, () => options.clock.now(), signal, fetch);
+      // Shared by every wait that asks; aborted when the last of them has given up, and bounded by the per-call timeout.
+      temporary = await sessions.get(key, () => options.clock.now(), signal, (shared) => fetch({ signal: shared, timeoutMs: options.timeoutMs, clock: options.clock }));
     } catch (error) {
-      if (signal.aborted || error instanceof CredentialProblem) throw error;
+      if (signal.aborted || error instanceof CredentialProblem || error instanceof CredentialRefreshError) throw error;
       throw new CredentialRefreshError(`renewing the temporary credentials of role ${role.roleArn} failed for now (${describeFailure(error)}); retrying`);
     }
     const credential = checkCredential(temporary.credential, `STS for role ${role.roleArn}`);
@@ -338,12 +385,22 @@ async function temporaryIdentity(
   };
 
   // The first AssumeRole, retried on transient failures until the look-up is aborted (the deadline).
+  let failed: { times: number; last: string } | undefined;
   for (let failures = 0; ; failures++) {
+    const askedAt = options.clock.now();
+    options.note?.(() => {
+      const waiting = `STS at ${endpointUrl(endpoint)} had not answered for role ${role.roleArn} (${role.origin}) after ${((options.clock.now() - askedAt) / 1000).toFixed(1)}s`;
+      return failed ? `${failed.last.replace(/; retrying$/, "")} (${failed.times === 1 ? "once" : `${failed.times} times`}; retried until the deadline)` : waiting;
+    });
     try {
       await current(options.signal);
       break;
     } catch (error) {
-      if (!(error instanceof CredentialRefreshError) || options.signal.aborted) throw error;
+      if (options.signal.aborted) throw error;
+      // Not a wait to repeat: a setting to fix.
+      if (error instanceof StsHostUnknown) throw new CredentialProblem("AssumeRoleFailed", error.final);
+      if (!(error instanceof CredentialRefreshError)) throw error;
+      failed = { times: failures + 1, last: error.message };
       await options.clock.sleep(Math.min(10_000, 500 * 2 ** failures), options.signal);
     }
   }

@@ -73,16 +73,21 @@ export class TaskTimeoutError extends TaskError {
   readonly wanted: string;
   /** Why the last status call failed, if it did. */
   readonly lastFailure?: string;
-  constructor(fields: { timeoutSeconds: number; wanted: string; lastStatus?: string; lastFailure?: string }, context: TaskErrorContext) {
+  /**
+   * `lookingUp`: the deadline came while the credentials were still being looked up, with what
+   * the look-up was waiting for or last failed at (STS, the role, what went wrong), if known.
+   */
+  constructor(fields: { timeoutSeconds: number; wanted: string; lastStatus?: string; lastFailure?: string; lookingUp?: string }, context: TaskErrorContext) {
     const last = fields.lastStatus ? `last status ${fields.lastStatus}` : "no status answer received";
-    const failure = fields.lastFailure ? ` The last status call failed: ${fields.lastFailure}.` : "";
+    const lookingUp = fields.lookingUp === undefined ? undefined : `the credentials were still being looked up${fields.lookingUp ? `: ${fields.lookingUp}` : ""}`;
+    const failure = lookingUp !== undefined ? ` Before any status call, ${lookingUp}.` : fields.lastFailure ? ` The last status call failed: ${fields.lastFailure}.` : "";
     super(
       `${context.label} did not finish within its timeout of ${formatDuration(fields.timeoutSeconds)}: ${last} after ${calls(context.attempts)}; wanted ${fields.wanted}.${failure}`,
       context,
     );
     this.timeoutSeconds = fields.timeoutSeconds;
     this.wanted = fields.wanted;
-    this.lastFailure = fields.lastFailure;
+    this.lastFailure = lookingUp ?? fields.lastFailure;
   }
 }
 

@@ -208,7 +208,7 @@ function sendFailure(error: unknown): Error {
       "it serves plain http: use an http:// endpoint (allowed for loopback hosts only) or the port that serves https",
     );
   }
-  return new TransportError(reason);
+  return new TransportError(reason, typeof code === "string" ? code : undefined);
 }
 
 /** Node's and node-fetch's refusals of a header value we would send; they quote the value whole. */

@@ -143,12 +143,18 @@ async function lookUpIdentity(
   { deadline, signal, runtime, secrets, context, wanted }: { deadline: Deadline; signal: AbortSignal; runtime: WaitRuntime; secrets: Secrets; context: () => TaskErrorContext; wanted: string },
 ): Promise<Identity> {
   const lookup = linkSignals(signal, deadline.reached);
+  // What the look-up waits for or last failed at (an STS call, its role, what went wrong), said if the deadline comes first.
+  let state: (() => string) | undefined;
   try {
     const register = (...values: (string | undefined)[]) => secrets.add(...values);
-    return await raceSignal(resolveIdentity(options.credentials, { signal: lookup.signal, timeoutMs: runtime.requestTimeoutMs, clock: runtime.clock, register }), lookup.signal);
+    const note = (next: () => string) => (state = next);
+    return await raceSignal(resolveIdentity(options.credentials, { signal: lookup.signal, timeoutMs: runtime.requestTimeoutMs, clock: runtime.clock, register, note }), lookup.signal);
   } catch (error) {
     if (options.signal?.aborted) throw new TaskAbortedError(abortReason(options.signal, (text) => secrets.scrub(text)), context());
-    if (deadline.reached.aborted) throw new TaskTimeoutError({ timeoutSeconds: deadline.timeoutSeconds, wanted, lastFailure: "the credentials were still being looked up" }, context());
+    if (deadline.reached.aborted) {
+      const lookingUp = state ? cut(secrets.scrub(state()), 1000) : "";
+      throw new TaskTimeoutError({ timeoutSeconds: deadline.timeoutSeconds, wanted, lookingUp }, context());
+    }
     const problem = error instanceof CredentialProblem ? error : new CredentialProblem("NoCredentials", `looking up credentials failed: ${describeThrown(error)}`);
     throw new TaskCredentialError({ code: problem.code, problem: cut(secrets.scrub(problem.message), 1000) }, context());
   } finally {

@@ -1,12 +1,12 @@
 import { types } from "node:util";
-import { CvmRoleCredential, OIDCRoleArnCredential, ProfileCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/credential";
+import { CvmRoleCredential, ProfileCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/credential";
 import type { DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem, TransportError } from "../callFailures";
 
 /**
- * The SDK's own sources that come after the profile files: its INI file, the CVM instance role
- * and TKE OIDC, each kept for the whole process so that its cache of temporary credentials serves
- * every wait.
+ * The SDK's own sources that come after the profile files: its INI file and the CVM instance
+ * role, each kept for the whole process so that its cache of temporary credentials serves every
+ * wait. (TKE OIDC is not the SDK's: its STS call is ours, in credentials.ts and sts.ts.)
  */
 
 /** A credential source that failed for now; retried like a lost call, within the deadline. */
@@ -71,7 +71,6 @@ class InstanceRole extends CvmRoleCredential {
 
 const instanceRoles = new Map<string, InstanceRole>();
 let iniFile: ProfileCredential | undefined;
-let tkeOidc: OIDCRoleArnCredential | undefined;
 
 export function instanceRole(roleName: string | undefined): DynamicCredential {
   let role = instanceRoles.get(roleName ?? "");
@@ -84,9 +83,4 @@ export function instanceRole(roleName: string | undefined): DynamicCredential {
 
 export function sdkIniFile(): DynamicCredential {
   return (iniFile ??= new ProfileCredential());
-}
-
-/** TKE OIDC (env TKE_ROLE_ARN, TKE_PROVIDER_ID, TKE_WEB_IDENTITY_TOKEN_FILE, TKE_REGION), as the SDK reads it. */
-export function tkeOidcRole(): DynamicCredential {
-  return (tkeOidc ??= new OIDCRoleArnCredential());
 }
