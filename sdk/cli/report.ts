@@ -72,7 +72,9 @@ export function failureLine(outcome: Outcome): string | undefined {
         : error instanceof TaskApiError
           ? " Nothing about the task is known; fix the cause above and run the same command again."
           : "";
-  return `${messageOf(error)}${advice}`;
+  const message = messageOf(error);
+  // Messages from the API (a credential refusal quoted as given) may end without a full stop.
+  return advice && !/[.!?]$/.test(message) ? `${message}.${advice}` : `${message}${advice}`;
 }
 
 /** The task's line on a terminal: its latest progress, or how it ended without finishing. */
