@@ -40,9 +40,11 @@ const flow = declareService<CynosdbTask, number>({
 /**
  * `BizTaskInfo.Status` documents no values. The Terraform provider waits for `success`
  * (service_tencentcloud_cynosdb.go, `taskStateRefreshFunc`, and the resources on it: CLS
- * delivery, SSL, transparent encryption) and names no other; so `success` is the one value known
- * and any other is an UnexpectedAnswer naming it, never taken for running or failed. An empty
- * `TaskList` right after the call is the lag the Terraform provider waits out.
+ * delivery, SSL, transparent encryption, accounts) with no pending list, so every other value
+ * is in progress there. We do the same, except that `ErrMsg`, documented as the task's failure
+ * information, ends the wait as failed once it holds a reason: a failed task is not waited on
+ * until the timeout. An empty `TaskList` right after the call is the lag the Terraform provider
+ * waits out.
  */
 const task = declareService<CynosdbTask, number>({
   service: "cynosdb",
@@ -65,6 +67,7 @@ const task = declareService<CynosdbTask, number>({
     success: ["success"],
     failure: [],
     message: "ErrMsg",
+    unlisted: "pendingUntilMessage",
     details: { instanceId: "InstanceId", taskType: "TaskType", startTime: "StartTime", endTime: "EndTime", progress: "Process" },
   },
   unknownId: lag(),

@@ -33,6 +33,12 @@ export interface StatusRule {
   parts?: string;
   /** The task's message, in either outcome (a reason on failure, CDB's `Info` on success too). */
   message?: string;
+  /**
+   * For a status whose values are not documented beyond its success (TDSQL-C's `BizTaskInfo`):
+   * any other value is pending while `message` is empty and failed once it holds a reason. Without
+   * it, a value outside the lists is an UnexpectedAnswer.
+   */
+  unlisted?: "pendingUntilMessage";
   details?: { readonly [K in DetailKey]?: string };
 }
 
@@ -91,13 +97,16 @@ export function answerReader(action: string, rule: StatusRule, selector: TaskSel
     }
     if (operation) checkOperation(operation, read(operation.path, root, "the latest operation"), extra(operation.action, root), memory, requestId);
 
+    const reason = message ? extra(message, root) : undefined;
+    const hasReason = typeof reason === "string" && reason.trim() !== "";
+    const unlisted: TaskState | undefined = rule.unlisted === "pendingUntilMessage" ? (hasReason ? "failed" : "pending") : undefined;
+    const classifyHere: Classify = (value) => classify(value) ?? unlisted;
     const { state, rawStatus } = parts
-      ? classifyParts(read(parts, root, rule.parts!), (part) => read(status, part, rule.status), classify, action, rule, requestId)
-      : classifyOne(read(status, root, rule.status), classify, action, rule, requestId);
+      ? classifyParts(read(parts, root, rule.parts!), (part) => read(status, part, rule.status), classifyHere, action, rule, requestId)
+      : classifyOne(read(status, root, rule.status), classifyHere, action, rule, requestId);
     const observation: TaskObservation = { state, rawStatus, requestId };
     const parked = state === "pending" && typeof rawStatus === "string" ? rule.parked?.[rawStatus] : undefined;
     if (parked) observation.waitingFor = parked;
-    const reason = message ? extra(message, root) : undefined;
     if (typeof reason === "string" && reason !== "") observation.message = cut(reason);
     for (const [key, path] of details) {
       const detail = DETAILS[key].read(extra(path, root));

@@ -94,12 +94,13 @@ function listed(
     keyOf?: (id: string | number) => string | number;
     status: string;
     message?: string;
-    other: StatusValue;
+    /** A value the rule cannot read: `null` where every value means something (TDSQL-C `BizTaskInfo`). */
+    other: StatusValue | null;
     inputs?: Contract["inputs"];
   },
 ): Contract {
   const { list, key, keyOf = (id) => id, status, message, other, ...rest } = row;
-  const answer = (value: StatusValue, id: string | number, text?: string) => {
+  const answer = (value: StatusValue | null, id: string | number, text?: string) => {
     const built = put({ [key]: keyOf(id) }, status, value);
     return { TotalCount: 1, [list]: [message ? put(built, message, text ?? "") : built] };
   };
@@ -221,9 +222,12 @@ export const CONTRACTS = {
     request: (id) => ({ Filters: [{ Names: ["TaskId"], Values: [String(id)], ExactMatch: true }] }),
     type: "number",
     sampleId: 4242,
-    // BizTaskInfo.Status documents no values; the Terraform provider waits for "success" and names no other.
+    // BizTaskInfo.Status documents no values; the Terraform provider waits for "success" and takes
+    // any other for in progress. Ours too, until ErrMsg ("the task's failure information") has a reason.
+    pending: "running",
     success: "success",
-    other: "running",
+    failure: "failed",
+    other: null,
   }),
   vpc: plain({ service: "vpc", product: "vpc", version: "2017-03-12", action: "DescribeVpcTaskResult", status: "Status", message: "Output", request: (id) => ({ TaskId: id }), type: "string", sampleId: "0a2d1ef5-a33b-4bd6-9d6f-7d3f2b4c9e01", pending: "RUNNING", success: "SUCCESS", failure: "FAILED", other: "PENDING" }),
   gaap: plain({ service: "gaap", product: "gaap", version: "2018-05-29", action: "DescribeTaskStatus", status: "Status", request: (id) => ({ TaskId: id }), type: "string", sampleId: "task-0c1d2e3f", pending: "RUNNING", success: "SUCCESS", failure: "FAIL", other: "FAILED" }),
