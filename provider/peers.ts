@@ -214,7 +214,9 @@ function ownDirectory(dir: string): void {
     stats = lstatSync(dir);
   }
   if (!stats.isDirectory()) throw new UserFileError(dir, `is ${kindOf(stats)}, not a directory`);
-  if (typeof process.getuid === "function" && stats.uid !== process.getuid()) throw new UserFileError(dir, `is owned by another user (uid ${stats.uid})`);
+  // Owners and modes as POSIX has them (Windows has neither).
+  if (typeof process.getuid !== "function") return;
+  if (stats.uid !== process.getuid()) throw new UserFileError(dir, `is owned by another user (uid ${stats.uid})`);
   if ((stats.mode & 0o022) !== 0) throw new UserFileError(dir, `can be written by other users (mode ${(stats.mode & 0o777).toString(8)})`);
 }
 

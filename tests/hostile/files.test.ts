@@ -31,7 +31,6 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 const PLANTS = {
   "a named pipe": { plant: (file: string) => execFileSync("mkfifo", [file]), what: "is a named pipe (FIFO), not a regular file" },
   "a link to /dev/zero": { plant: (file: string) => symlinkSync("/dev/zero", file), what: "is a character device, not a regular file" },
-  "a link to /dev/urandom": { plant: (file: string) => symlinkSync("/dev/urandom", file), what: "is a character device, not a regular file" },
   "a 2 MB file": { plant: (file: string) => writeFileSync(file, "x".repeat(2_000_000)), what: "is larger than 64 KiB" },
 };
 type Plant = keyof typeof PLANTS;
@@ -69,6 +68,14 @@ describe("the tccli profile", () => {
     const result = await run({ TENCENTCLOUD_SECRET_ID: credentials.secretId, TENCENTCLOUD_SECRET_KEY: secretKey }, []);
     expectRefused(result, 64, "default.configure of tccli profile `default` in ~/.tccli", PLANTS[kind].what);
   });
+});
+
+test("a link to /dev/urandom, as the profile's .credential: refused like /dev/zero", async () => {
+  const file = join(home, ".tccli", "default.credential");
+  mkdirSync(dirname(file));
+  symlinkSync("/dev/urandom", file);
+  const result = await run({});
+  expectRefused(result, 3, "default.credential of tccli profile `default` in ~/.tccli", "is a character device, not a regular file");
 });
 
 describe("the SDK's INI file", () => {
