@@ -80,7 +80,10 @@ export function writeUserFile(file: string, text: string): void {
   try {
     fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
   } catch (error) {
-    throw new UserFileError(file, `cannot be written (${codeOf(error)})`);
+    const code = codeOf(error);
+    // ELOOP: O_NOFOLLOW on a link; ENXIO: O_NONBLOCK on a pipe nothing reads.
+    const problem = code === "ELOOP" ? "is a symbolic link, not a regular file" : code === "ENXIO" ? "is a named pipe (FIFO), not a regular file" : `cannot be written (${code})`;
+    throw new UserFileError(file, problem, code);
   }
   try {
     if (!fstatSync(fd).isFile()) throw new UserFileError(file, `is ${kindOf(fstatSync(fd))}, not a regular file`);

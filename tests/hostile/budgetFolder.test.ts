@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MachinePeers } from "../../provider/peers";
 import { credentials, measured, other, region, secretKey, server, taskId, useHostileServers } from "./setup";
 
 /**
@@ -108,6 +109,27 @@ describe("files planted in the budget's folder", () => {
 });
 
 describe("the folders themselves", () => {
+  test("the budget's folder removed between a look and a call (a temp cleaner): made again, a place taken, no warning", async () => {
+    const warned: string[] = [];
+    const listener = (warning: Error & { code?: string }) => warned.push(warning.code ?? "");
+    process.on("warning", listener);
+    try {
+      const peers = new MachinePeers(machine);
+      expect(peers.allowance("k", { demand: 1, rate: 1 }, 5)).toBe(5);
+      rmSync(machine, { recursive: true });
+      mkdirSync(machine, { mode: 0o700 });
+      const place = peers.reserve("k", 5);
+      expect(place).toEqual({ release: expect.any(Function) });
+      expect(readdirSync(join(machine, readdirSync(machine)[0]))).toContain("ledger.json");
+      peers.leaveAll();
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", listener);
+    }
+    expect(warned).toEqual([]);
+  });
+
   test("this user's folder is a link to another directory: nothing is made through it; alone, with one warning", async () => {
     const target = join(temp, "elsewhere");
     mkdirSync(target, { mode: 0o700 });
