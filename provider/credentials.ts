@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "./callFailures";
 import { linkSignals, raceSignal, type Clock } from "./clock";
@@ -7,6 +7,7 @@ import { CredentialRefreshError, describeFailure, instanceRole, sdkIniFile } fro
 import { assumeRole, assumeRoleWithWebIdentity, DEFAULT_SESSION_DURATION, DEFAULT_SESSION_NAME, RoleSessions, StsHostUnknown, type RoleRequest, type StsOptions, type Temporary } from "./credentials/sts";
 import { readProfileCredential, readProfileRegion, tccliProfile, type TccliProfile } from "./credentials/tccli";
 import { endpointUrl, type Endpoint } from "./endpoint";
+import { readUserFile, UserFileError } from "./files";
 import type { IdentityInputs } from "./inputs";
 import { parseRegion, type AssumeRoleSetting, type ConfiguredCredentials, type Parsed, type Settings } from "./settings";
 
@@ -104,11 +105,12 @@ async function findBase(settings: CredentialSettings, sts: Endpoint, options: Lo
   if (profile) return profile;
 
   const tried: string[] = [`${profileFiles.origin}: none`];
+  // A file there that cannot be used (a pipe, a device, too large) ends the look-up, naming it.
+  const ini = sdkIniFile(env.HOME || homedir());
+  if (ini) return { identity: await sourceIdentity(ini.source, ini.origin, options, ini.first) };
+  tried.push("the SDK's profile file ~/.tencentcloud/credentials: none");
   const camRoleName = stack.camRoleName;
-  const dynamicSources: [string, () => DynamicCredential | undefined][] = [
-    ["the SDK's profile file ~/.tencentcloud/credentials", sdkIniFile],
-    [camRoleName ? `CVM role ${camRoleName}` : "CVM instance role", () => instanceRole(camRoleName)],
-  ];
+  const dynamicSources: [string, () => DynamicCredential | undefined][] = [[camRoleName ? `CVM role ${camRoleName}` : "CVM instance role", () => instanceRole(camRoleName)]];
   for (const [origin, make] of dynamicSources) {
     const source = make();
     if (!source) continue;
@@ -315,13 +317,18 @@ function envWebIdentity(env: NodeJS.ProcessEnv, sessionDuration: number | undefi
 function readWebIdentityToken(file: string, setting: string): string {
   let text: string;
   try {
-    text = readFileSync(file, "utf8").trim();
+    text = readUserFile(file, { maxBytes: TOKEN_FILE_MAX_BYTES, required: true }).trim();
   } catch (error) {
-    throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} cannot be read (${describeFailure(error)})`);
+    if (!(error instanceof UserFileError)) throw error;
+    // A pipe, a device, a huge file: refused without being read (it would hang the process or fill its memory).
+    throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} ${error.code ? `cannot be read (an error ${error.code})` : error.problem}`);
   }
   if (!text) throw new CredentialProblem("NoCredentials", `the web identity token file of ${setting} is empty`);
   return text;
 }
+
+/** An OIDC token is a few kilobytes. */
+const TOKEN_FILE_MAX_BYTES = 64 * 1024;
 
 /** The role of a web identity token, through STS AssumeRoleWithWebIdentity. */
 function webIdentityRole(web: WebIdentitySetting, endpoint: Endpoint, options: LookupOptions): Promise<Identity> {
@@ -490,7 +497,14 @@ export function knownSecrets(settings: Pick<CredentialSettings, "explicit" | "co
 export async function defaultRegion(settings: Settings, profile: string | undefined): Promise<Parsed<string> | undefined> {
   if (settings.region !== undefined) return { value: settings.region };
   const files = tccliProfile(profile ?? settings.configured.profile, settings.configured.sharedCredentialsDir, settings.env);
-  const region = await readProfileRegion(files);
+  let region: string | undefined;
+  try {
+    region = readProfileRegion(files);
+  } catch (error) {
+    // A configure file that is a pipe, a device or too large: said as the region's problem.
+    if (error instanceof CredentialProblem) return { reason: error.message };
+    throw error;
+  }
   if (region === undefined) return undefined;
   const parsed = parseRegion(region);
   return "reason" in parsed ? { reason: `_sys_param.region of ${files.origin}: ${parsed.reason}` } : parsed;

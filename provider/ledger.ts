@@ -1,5 +1,6 @@
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, lstatSync, renameSync, unlinkSync } from "node:fs";
 import * as path from "node:path";
+import { readUserFile, writeUserFile } from "./files";
 import { HOLD_AFTER_ANSWER_MS } from "./throttle";
 
 /**
@@ -18,6 +19,13 @@ const LOCK_TRY_MS = 5;
 const SETTLE_RETRY_MS = 10;
 const SETTLE_TRIES = 100;
 
+/**
+ * Far above what the ledger holds (about 50 bytes per call, a few hundred calls at most) and the
+ * lock (a pid and an owner): a larger file is not ours.
+ */
+const LEDGER_MAX_BYTES = 1024 * 1024;
+const LOCK_MAX_BYTES = 256;
+
 /** The ledger and its lock, in a budget's folder; a lock being taken is first written as `ledger.lock.<owner>`. */
 export const LEDGER_FILE = "ledger.json";
 export const LOCK_FILE = "ledger.lock";
@@ -30,8 +38,9 @@ type LedgerCall = [owner: string, grantedAt: number, settledAt: number | null];
  * folder, changed under `ledger.lock`. A place is held while its call is in flight and
  * HOLD_AFTER_ANSWER_MS after it settled, as within a process.
  *
- * Every method throws on a file-system error other than a busy lock; the caller decides what
- * that means (see MachinePeers).
+ * Every method throws on a file-system error other than a busy lock, and on a ledger or lock that
+ * is not a regular file of its size (a directory, a pipe, a link: never read, never waited on);
+ * the caller decides what that means (see MachinePeers).
  */
 export class Ledger {
   private readonly file: string;
@@ -62,7 +71,7 @@ export class Ledger {
   }
 
   /** Marks the call granted at `grantedAt` settled at `settledAt`, retrying in the background while the lock is busy. */
-  settle(grantedAt: number, settledAt: number, onError: () => void, tries = 0): void {
+  settle(grantedAt: number, settledAt: number, onError: (error: unknown) => void, tries = 0): void {
     try {
       const done = this.change((calls) => {
         const call = calls.find(([owner, at, settled]) => owner === this.owner && at === grantedAt && settled === null);
@@ -70,8 +79,8 @@ export class Ledger {
         return true;
       });
       if (done === undefined && tries < SETTLE_TRIES) setTimeout(() => this.settle(grantedAt, settledAt, onError, tries + 1), SETTLE_RETRY_MS).unref();
-    } catch {
-      onError();
+    } catch (error) {
+      onError(error);
     }
   }
 
@@ -99,7 +108,7 @@ export class Ledger {
       );
       const result = edit(calls, now);
       const temporary = `${this.file}.${this.owner}.tmp`;
-      writeFileSync(temporary, JSON.stringify(calls), { mode: 0o600 });
+      writeUserFile(temporary, JSON.stringify(calls));
       // Broken as stale while we hung (over 10 s): what we read may be old, so write nothing.
       if (readText(this.lock) !== token) {
         tryUnlink(temporary);
@@ -119,7 +128,7 @@ export class Ledger {
    */
   private acquire(token: string): boolean {
     const mine = `${this.lock}.${this.owner}`;
-    writeFileSync(mine, token, { mode: 0o600 });
+    writeUserFile(mine, token);
     try {
       const started = performance.now();
       for (;;) {
@@ -129,6 +138,7 @@ export class Ledger {
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         }
+        // A lock that is not a regular file (a directory, a pipe) is never freed: this throws.
         const held = readText(this.lock);
         // Ours, left by a change that threw or by a fresh lock put back after its holder was done:
         // this process is not inside a change (it runs one at a time), so it is free.
@@ -151,7 +161,7 @@ function isStale(lock: string, token: string): boolean {
   const pid = Number(token.split(" ")[0]);
   if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) return true;
   try {
-    return Math.abs(Date.now() - statSync(lock).mtimeMs) > STALE_LOCK_MS;
+    return Math.abs(Date.now() - lstatSync(lock).mtimeMs) > STALE_LOCK_MS;
   } catch {
     return false;
   }
@@ -191,11 +201,12 @@ function breakLock(lock: string, staleToken: string, owner: string): void {
   tryUnlink(moved);
 }
 
-/** The ledger's calls; a missing or corrupt ledger is empty, and a malformed call is dropped. */
+/** The ledger's calls; a missing or corrupt ledger is empty, and a malformed call is dropped. Throws if it is not a regular file. */
 function readLedger(file: string): LedgerCall[] {
+  const text = readUserFile(file, { maxBytes: LEDGER_MAX_BYTES, followLinks: false });
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, "utf8"));
+    value = JSON.parse(text ?? "[]");
   } catch {
     return [];
   }
@@ -206,12 +217,9 @@ function readLedger(file: string): LedgerCall[] {
   );
 }
 
+/** A lock's token; undefined when there is none. Throws if it is not a small regular file. */
 function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  return readUserFile(file, { maxBytes: LOCK_MAX_BYTES, followLinks: false });
 }
 
 export function tryUnlink(file: string): void {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, type Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { kindOf, readUserFile, UserFileError, writeUserFile } from "./files";
 import { Ledger, LEDGER_FILE, LOCK_FILE, tryUnlink } from "./ledger";
 import type { MachinePlace, Peers } from "./throttle";
 
@@ -13,6 +14,15 @@ const NEWCOMER_MS = 1000;
 const REMOVE_MS = 60_000;
 /** After a file-system error, a process adapts alone this long before it tries the directory again. */
 const BROKEN_MS = 10_000;
+/**
+ * An entry written this far ahead of the clock is stale too: the processes of a machine share
+ * its wall clock, so it is corrupt or planted, and would otherwise take a part for ever.
+ */
+const AHEAD_MS = 2000;
+/** An entry is a few numbers: a larger file is not one. */
+const ENTRY_MAX_BYTES = 4096;
+/** A budget's folder untouched this long is removed (every write to it renames a file in it). */
+const FOLDER_UNUSED_MS = 24 * 3600_000;
 
 interface Entry {
   demand: number;
@@ -39,9 +49,13 @@ interface Entry {
  * then never has more calls in one of the API's seconds than its budget, however its processes'
  * timers fall.
  *
- * The files carry no credential: a budget is named by a hash of its key. A file-system error
- * never fails a wait: the process keeps to its last part and adapts alone for BROKEN_MS, then
- * tries the directory again.
+ * The files carry no credential: a budget is named by a hash of its key. Only this user's own
+ * directories are used, each checked (a real directory, not a link, not writable by others)
+ * before anything is made in it; only regular files are read, never through a link and never
+ * more than their cap, so that nothing planted there (a pipe, a link to /dev/zero) can hang the
+ * process or fill its memory. A file-system error or a folder it cannot use never fails a wait:
+ * the process keeps to its last part and adapts alone for BROKEN_MS, then tries the directory
+ * again, and says so once (a warning). Budget folders untouched for a day are removed.
  */
 export class MachinePeers implements Peers {
   private readonly id = `${process.pid}-${randomBytes(4).toString("hex")}`;
@@ -53,6 +67,8 @@ export class MachinePeers implements Peers {
   private readonly joined = new Map<string, { at: number; ledger: Ledger; allowance: number; places: number }>();
   /** After a file-system error, on its own until then (wall clock): a temp cleaner, a full disk. */
   private brokenUntil = -Infinity;
+  /** Whether the folders of budgets no longer used were looked for (once). */
+  private swept = false;
 
   /** `now`: wall-clock milliseconds, the one clock processes share (tests pass a virtual one). */
   constructor(
@@ -65,12 +81,9 @@ export class MachinePeers implements Peers {
     // Broken for a while: keep to the last part known, not the whole budget.
     if (now < this.brokenUntil) return this.joined.get(key)?.allowance ?? ceiling;
     try {
-      const folder = this.folder(key);
-      let joined = this.joined.get(key);
       // Every time: a temp cleaner may have removed it since, and someone else made it again.
-      mkdirSync(folder, { recursive: true, mode: 0o700 });
-      // Another user's directory could starve us with made-up demand: coordinate only in our own.
-      if (typeof process.getuid === "function" && lstatSync(this.dir).uid !== process.getuid()) throw new Error("not our directory");
+      const folder = this.ownFolder(key);
+      let joined = this.joined.get(key);
       const places = Math.max(1, Math.floor(ceiling));
       if (!joined) {
         joined = { at: now, ledger: new Ledger(folder, this.id, this.now), allowance: ceiling, places };
@@ -79,7 +92,7 @@ export class MachinePeers implements Peers {
       }
       const own: Entry = { demand: Math.max(1, mine.demand), rate: mine.rate, places, at: now };
       const file = path.join(folder, `${this.id}.json`);
-      writeFileSync(`${file}.tmp`, JSON.stringify(own), { mode: 0o600 });
+      writeUserFile(`${file}.tmp`, JSON.stringify(own));
       renameSync(`${file}.tmp`, file);
       let demand = own.demand;
       let othersRate = 0;
@@ -93,9 +106,13 @@ export class MachinePeers implements Peers {
         }
         if (!name.endsWith(".json") || name === `${this.id}.json` || name === LEDGER_FILE) continue;
         const entry = readEntry(other);
-        if (!entry) continue;
-        if (entry.at < now - REMOVE_MS) tryUnlink(other);
-        if (entry.at < now - STALE_MS) continue;
+        // Corrupt, or no regular file: no part, and gone once it is old.
+        if (!entry) {
+          if (isOlderThan(other, REMOVE_MS)) tryUnlink(other);
+          continue;
+        }
+        if (Math.abs(entry.at - now) > REMOVE_MS) tryUnlink(other);
+        if (entry.at < now - STALE_MS || entry.at > now + AHEAD_MS) continue;
         demand += entry.demand;
         othersRate += entry.rate;
         fewestPlaces = Math.min(fewestPlaces, entry.places);
@@ -107,8 +124,8 @@ export class MachinePeers implements Peers {
       const newcomer = now - joined.at < NEWCOMER_MS;
       joined.allowance = Math.max(0, newcomer ? Math.min(share, ceiling - othersRate) : share);
       return joined.allowance;
-    } catch {
-      this.brokenUntil = now + BROKEN_MS;
+    } catch (error) {
+      this.break(error);
       return this.joined.get(key)?.allowance ?? ceiling;
     }
   }
@@ -125,14 +142,14 @@ export class MachinePeers implements Peers {
       } catch (error) {
         // A temp cleaner removed the folder since the last look: once more, in a new one.
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-        mkdirSync(this.folder(key), { recursive: true, mode: 0o700 });
+        this.ownFolder(key);
         taken = joined.ledger.reserve(limit);
       }
       if (taken === undefined) return { retryInMs: 5 };
       if ("retryInMs" in taken) return taken;
-      return { release: () => joined.ledger.settle(taken.grantedAt, this.now(), () => this.break()) };
-    } catch {
-      this.break();
+      return { release: () => joined.ledger.settle(taken.grantedAt, this.now(), (error) => this.break(error)) };
+    } catch (error) {
+      this.break(error);
       return NO_PLACE;
     }
   }
@@ -156,8 +173,27 @@ export class MachinePeers implements Peers {
     for (const key of [...this.joined.keys()]) this.leave(key);
   }
 
-  private break(): void {
+  /** On its own for BROKEN_MS, said once per process. */
+  private break(error: unknown): void {
     this.brokenUntil = this.now() + BROKEN_MS;
+    warnCoordinationOff(error);
+  }
+
+  /**
+   * The budget's folder, and this user's folder it is in: each made if missing, and checked to
+   * be a real directory of this user's that no one else may write to, before anything is made in
+   * it (another user's could starve us with made-up demand, or be a link to where we would
+   * create files). Throws a UserFileError naming the one that is not.
+   */
+  private ownFolder(key: string): string {
+    ownDirectory(this.dir);
+    if (!this.swept) {
+      this.swept = true;
+      removeUnusedFolders(this.dir);
+    }
+    const folder = this.folder(key);
+    ownDirectory(folder);
+    return folder;
   }
 
   private folder(key: string): string {
@@ -165,12 +201,77 @@ export class MachinePeers implements Peers {
   }
 }
 
+/** Makes `dir` (0700) if it is missing, then checks it: a directory, not a link, this user's, writable by no one else. */
+function ownDirectory(dir: string): void {
+  let stats = lstatIfAny(dir);
+  if (!stats) {
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      // Made meanwhile by another process (of ours, or of another user: checked below).
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    stats = lstatSync(dir);
+  }
+  if (!stats.isDirectory()) throw new UserFileError(dir, `is ${kindOf(stats)}, not a directory`);
+  // Owners and modes as POSIX has them (Windows has neither).
+  if (typeof process.getuid !== "function") return;
+  if (stats.uid !== process.getuid()) throw new UserFileError(dir, `is owned by another user (uid ${stats.uid})`);
+  if ((stats.mode & 0o022) !== 0) throw new UserFileError(dir, `can be written by other users (mode ${(stats.mode & 0o777).toString(8)})`);
+}
+
+function lstatIfAny(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Removes the budget folders (one per endpoint, account and action) of `dir` untouched for
+ * FOLDER_UNUSED_MS: this user's real directories only, the files in them unlinked (a link is
+ * removed, never followed), and a folder that holds a directory left alone.
+ */
+function removeUnusedFolders(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const folder = path.join(dir, name);
+    try {
+      const stats = lstatSync(folder);
+      if (!stats.isDirectory() || (typeof process.getuid === "function" && stats.uid !== process.getuid())) continue;
+      if (Date.now() - stats.mtimeMs <= FOLDER_UNUSED_MS) continue;
+      for (const file of readdirSync(folder)) {
+        if (!lstatSync(path.join(folder, file)).isDirectory()) tryUnlink(path.join(folder, file));
+      }
+      rmdirSync(folder);
+    } catch {
+      // In use again meanwhile, or not ours to remove: left as it is.
+    }
+  }
+}
+
+/** Whether the warning that coordination is off was given: once per process. */
+let warned = false;
+
+/** Says once per process that it keeps to its budgets alone, and why (the folder or file, never anything it holds). */
+function warnCoordinationOff(error: unknown): void {
+  if (warned) return;
+  warned = true;
+  const why = error instanceof Error ? error.message : String(error);
+  process.emitWarning(
+    `tencentcloud-task-completion: this process cannot share its request budgets with the other processes of this machine: ${why}. ` +
+      `It keeps to its budgets alone, and tries again every ${BROKEN_MS / 1000} s; remove what is named (or set TMPDIR to a folder of your own), or set TENCENTCLOUD_TASK_COORDINATION=off to say that this is meant.`,
+    { code: "TENCENTCLOUD_TASK_COORDINATION_OFF" },
+  );
+}
+
 /** A place that holds nothing: the machine's ledger could not be used, the process adapts alone. */
 const NO_PLACE: MachinePlace = { release: () => undefined };
 
 function isOlderThan(file: string, ms: number): boolean {
   try {
-    return Date.now() - statSync(file).mtimeMs > ms;
+    return Date.now() - lstatSync(file).mtimeMs > ms;
   } catch {
     return false;
   }
@@ -184,7 +285,7 @@ process.once("exit", () => {
 
 function readEntry(file: string): Entry | undefined {
   try {
-    const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+    const value: unknown = JSON.parse(readUserFile(file, { maxBytes: ENTRY_MAX_BYTES, followLinks: false }) ?? "");
     if (typeof value !== "object" || value === null) return undefined;
     const { demand, rate, places, at } = value as Record<string, unknown>;
     if (![demand, rate, places, at].every((n) => typeof n === "number" && Number.isFinite(n) && n >= 0)) return undefined;

@@ -24,6 +24,11 @@ export interface ApiRequest {
 
 /** An answer bigger than this is not a status answer. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+/**
+ * API answers nest a few levels; one nested deeper than this is no answer, and reading it (a
+ * status path, scrubbing secrets, copying it) would overflow the stack.
+ */
+export const MAX_ANSWER_DEPTH = 64;
 
 /**
  * Sends one signed request through the SDK's own signer and HTTP client and returns the answer's
@@ -94,6 +99,9 @@ async function readAnswer(answer: FetchedAnswer, action: string, connection: Con
   const text = await readBody(answer.body, connection);
   if (answer.status !== 200) {
     throw new TransportError(`HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ""}`);
+  }
+  if (nestedDeeperThan(text, MAX_ANSWER_DEPTH)) {
+    throw new UnexpectedAnswerError(`${action} answered JSON nested deeper than ${MAX_ANSWER_DEPTH} levels: too deeply nested to be an API answer`);
   }
   let body: unknown;
   try {
@@ -287,6 +295,23 @@ function watched(agent: http.Agent, connection: ConnectionWatch): http.Agent {
     shared.addRequest(request, options);
   };
   return view;
+}
+
+/** Whether the JSON `text` nests objects and arrays deeper than `max`, counted in one pass without parsing it. */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (++depth > max) return true;
+    } else if (c === "}" || c === "]") depth--;
+  }
+  return false;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,12 +1,15 @@
+import { join } from "node:path";
 import { types } from "node:util";
-import { CvmRoleCredential, ProfileCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/credential";
-import type { DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
+import { CvmRoleCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/credential";
+import type { Credential, DynamicCredential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem, TransportError } from "../callFailures";
+import { readUserFile, UserFileError } from "../files";
 
 /**
- * The SDK's own sources that come after the profile files: its INI file and the CVM instance
- * role, each kept for the whole process so that its cache of temporary credentials serves every
- * wait. (TKE OIDC is not the SDK's: its STS call is ours, in credentials.ts and sts.ts.)
+ * The SDK's own sources that come after the profile files: its INI file (read by our own reader:
+ * the SDK's blocks on a pipe and reads a link to /dev/zero until memory runs out) and the CVM
+ * instance role, kept for the whole process so that its cache of temporary credentials serves
+ * every wait. (TKE OIDC is not the SDK's: its STS call is ours, in credentials.ts and sts.ts.)
  */
 
 /** A credential source that failed for now; retried like a lost call, within the deadline. */
@@ -70,7 +73,6 @@ class InstanceRole extends CvmRoleCredential {
 }
 
 const instanceRoles = new Map<string, InstanceRole>();
-let iniFile: ProfileCredential | undefined;
 
 export function instanceRole(roleName: string | undefined): DynamicCredential {
   let role = instanceRoles.get(roleName ?? "");
@@ -81,6 +83,72 @@ export function instanceRole(roleName: string | undefined): DynamicCredential {
   return role;
 }
 
-export function sdkIniFile(): DynamicCredential {
-  return (iniFile ??= new ProfileCredential());
+/** The SDK's INI file and the keys it holds now; read again for every call, as the SDK reads it. */
+export interface IniFile {
+  origin: string;
+  source: DynamicCredential;
+  first: Credential;
+}
+
+/** An INI file is a few lines; a larger file is not one. */
+const INI_FILE_MAX_BYTES = 64 * 1024;
+
+/**
+ * The SDK's INI file, where the SDK looks: `<home>/.tencentcloud/credentials`, else (when that
+ * does not exist) `/etc/tencentcloud/credentials`; keys `secret_id`, `secret_key` and `token` of
+ * `[default]`. Undefined when there is no file or it has no keys; a file that cannot be used (a
+ * pipe, a device, too large, unreadable) is a CredentialProblem naming it.
+ */
+export function sdkIniFile(home: string): IniFile | undefined {
+  const places: [file: string, shown: string][] = [
+    [join(home, ".tencentcloud", "credentials"), "~/.tencentcloud/credentials"],
+    ["/etc/tencentcloud/credentials", "/etc/tencentcloud/credentials"],
+  ];
+  for (const [file, shown] of places) {
+    const origin = `the SDK's profile file ${shown}`;
+    const first = readIniCredential(file, origin);
+    if (first === undefined) continue;
+    if (!first.secretId || !first.secretKey) return undefined;
+    return { origin, first, source: { getCredential: async () => readIniCredential(file, origin) ?? {} } };
+  }
+  return undefined;
+}
+
+/** The keys of `[default]` in an INI file; undefined when the file does not exist. */
+function readIniCredential(file: string, origin: string): Credential | undefined {
+  let text: string | undefined;
+  try {
+    text = readUserFile(file, { maxBytes: INI_FILE_MAX_BYTES });
+  } catch (error) {
+    if (error instanceof UserFileError) throw new CredentialProblem("NoCredentials", `${origin} ${error.problem}`);
+    throw error;
+  }
+  if (text === undefined) return undefined;
+  const section = iniSection(text, "default");
+  return { secretId: section.get("secret_id"), secretKey: section.get("secret_key"), token: section.get("token") };
+}
+
+/**
+ * The `key = value` lines of one `[section]` of an INI file, as the SDK's `ini` parser reads the
+ * keys it uses: `;` and `#` start comments (after an unquoted value too), values are trimmed
+ * and may be quoted.
+ */
+export function iniSection(text: string, name: string): Map<string, string> {
+  const values = new Map<string, string>();
+  let section: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith(";") || line.startsWith("#")) continue;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      section = header[1].trim();
+      continue;
+    }
+    const equals = line.indexOf("=");
+    if (section !== name || equals < 0) continue;
+    const value = line.slice(equals + 1).trim();
+    const quoted = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]);
+    values.set(line.slice(0, equals).trim(), quoted ? value.slice(1, -1) : value.replace(/[;#].*$/, "").trim());
+  }
+  return values;
 }

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Credential } from "tencentcloud-sdk-nodejs-common/tencentcloud/common/interface";
 import { CredentialProblem } from "../callFailures";
+import { readUserFile, UserFileError } from "../files";
 
 /**
  * The profile files `tccli configure` writes, read as the official provider reads them:
@@ -55,11 +55,13 @@ export function readProfileCredential(profile: TccliProfile): { credential: Cred
 
 /** The region a profile was configured with (`_sys_param.region`, or `region` as older tccli wrote it), if any. */
 export function readProfileRegion(profile: TccliProfile): string | undefined {
+  // A pipe, a device or a huge file is refused (a CredentialProblem naming the file): read, it would hang the process or fill its memory.
+  const text = readProfileFile(profile, `${profile.name}.configure`);
   let data: Record<string, unknown> | undefined;
   try {
-    data = readJson(profile, `${profile.name}.configure`);
+    data = text === undefined ? undefined : parseJson(profile, `${profile.name}.configure`, text);
   } catch {
-    // An unreadable configure file leaves the region to the other sources, whose absence is reported.
+    // A configure file that is not JSON leaves the region to the other sources, whose absence is reported.
     return undefined;
   }
   const sys = data?._sys_param;
@@ -67,16 +69,26 @@ export function readProfileRegion(profile: TccliProfile): string | undefined {
   return typeof region === "string" && region.trim() !== "" ? region.trim() : undefined;
 }
 
-/** A profile file as an object; undefined when it does not exist. */
+/** tccli writes a few hundred bytes; a larger file is not a profile. */
+const PROFILE_FILE_MAX_BYTES = 64 * 1024;
+
+/** A profile file as an object; undefined when it does not exist. A pipe, a device or a huge file is refused without being read. */
 function readJson(profile: TccliProfile, file: string): Record<string, unknown> | undefined {
-  let text: string;
+  const text = readProfileFile(profile, file);
+  return text === undefined ? undefined : parseJson(profile, file, text);
+}
+
+/** A profile file's text; undefined when it does not exist. */
+function readProfileFile(profile: TccliProfile, file: string): string | undefined {
   try {
-    text = readFileSync(join(profile.folder, file), "utf8");
+    return readUserFile(join(profile.folder, file), { maxBytes: PROFILE_FILE_MAX_BYTES });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
-    throw new CredentialProblem("NoCredentials", `${file} of ${profile.origin} cannot be read (${typeof code === "string" ? code : "read error"})`);
+    if (!(error instanceof UserFileError)) throw error;
+    throw new CredentialProblem("NoCredentials", `${file} of ${profile.origin} ${error.problem}`);
   }
+}
+
+function parseJson(profile: TccliProfile, file: string, text: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,8 +1,9 @@
+import { tmpdir } from "node:os";
 import { TaskApiError } from "../../provider/errors";
 import { type WaitOptions } from "../../provider/wait";
 import { answer, raw } from "../support/hostileServer";
 import { freshRuntime, waitOn } from "../support/emulator";
-import { credentials, region, server, taskId, useHostileServers, wait } from "./setup";
+import { credentials, measured, other, region, secretKey, server, taskId, useHostileServers, wait } from "./setup";
 
 /** Answers: wrong types, malformed errors, oversized values, statuses read by each wait's own rule. */
 useHostileServers();
@@ -39,6 +40,33 @@ describe("answers are bounded", () => {
     const result = await wait();
     expect(result.loadBalancerIds!.length).toBeLessThanOrEqual(100);
     expect(JSON.stringify(result).length).toBeLessThan(5000);
+  });
+});
+
+describe("answers nested deeper than any API answer", () => {
+  /** A CLB answer whose Status is fine, with an extra field nested `depth` levels. */
+  const nested = (depth: number) => raw(200, `{"Response":{"RequestId":"r-1","Status":0,"Extra":${"[".repeat(depth)}${"]".repeat(depth)}}}`);
+
+  test("10,000 levels: UnexpectedAnswer saying so, not a stack overflow; at once, in the command too", async () => {
+    server.script(nested(10_000));
+    const error = await wait().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UnexpectedAnswer", message: expect.stringContaining("answered JSON nested deeper than 64 levels") });
+    expect((error as Error).message).not.toContain("RangeError");
+
+    server.requests.length = 0;
+    const env = { HOME: tmpdir(), TENCENTCLOUD_SECRET_ID: credentials.secretId, TENCENTCLOUD_SECRET_KEY: secretKey };
+    const result = await measured(["clb", taskId, "--region", region, "--endpoint", server.url, "--timeout", "4s"], env, 8000);
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 3, signal: null });
+    expect(result.stderr).toContain("UnexpectedAnswer: DescribeTaskStatus answered JSON nested deeper than 64 levels");
+    expect(result.elapsedMs).toBeLessThan(5000);
+    expect(result.peakRssMb).toBeLessThan(300);
+    expect(server.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  test("60 levels (with brackets inside strings, which do not count) are read as usual", async () => {
+    server.script(raw(200, `{"Response":{"RequestId":"r-1","Status":0,"Note":"[[[{{{\\"","Extra":${"[".repeat(60)}${"]".repeat(60)}}}`));
+    await expect(wait()).resolves.toMatchObject({ status: "succeeded" });
   });
 });
 

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -66,4 +67,49 @@ export function fragmentsOf(...secrets: string[]): string[] {
 /** Everything an error lets out, as the scanner reads it. */
 export function surfacesOf(error: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { error, stack: (error as Error | undefined)?.stack, json: JSON.stringify(error), inspected: inspect(error, { depth: 10 }), ...extra };
+}
+
+/** A run of the command: how it ended, how long from spawn to exit, its peak resident memory, what it printed. */
+export interface MeasuredRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  elapsedMs: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A run past this is stopped: the test fails on its figure instead of the machine running out of memory. */
+const RSS_KILL_MB = 1000;
+
+/**
+ * The command with `args` and exactly `env` (plus PATH), its peak memory read from
+ * /proc/<pid>/status (VmHWM) every 20 ms. Killed (SIGKILL) after `killAfterMs` or past
+ * RSS_KILL_MB, so that a hang or a runaway read fails its test quickly instead of stalling it.
+ */
+export async function measured(args: string[], env: NodeJS.ProcessEnv, killAfterMs: number): Promise<MeasuredRun> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let peakKb = 0;
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+  const watch = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // Exited meanwhile.
+    }
+    if (peakKb / 1024 > RSS_KILL_MB) child.kill("SIGKILL");
+  }, 20);
+  const kill = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  try {
+    const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+    return { code, signal, elapsedMs: Date.now() - started, peakRssMb: Math.round(peakKb / 1024), stdout, stderr };
+  } finally {
+    clearInterval(watch);
+    clearTimeout(kill);
+  }
 }
