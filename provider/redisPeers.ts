@@ -113,6 +113,12 @@ export class RedisPeers implements Peers {
   private closed = false;
   /** The last share of the fleet's budget learnt per key: the most a process takes once on its own. */
   private readonly shares = new Map<string, number>();
+  /**
+   * This process's places from Redis per key, by call: when it settled (performance.now()), or
+   * null while in flight. Should Redis fail, they still hold their second at the API, and the
+   * machine's ledger does not know of them.
+   */
+  private readonly fromRedis = new Map<string, Map<string, number | null>>();
   /** Keys whose demand is being written: one write at a time per key. */
   private readonly writing = new Set<string>();
 
@@ -127,7 +133,8 @@ export class RedisPeers implements Peers {
   }
 
   allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number {
-    if (this.mode === "machine") return Math.min(this.machine.allowance(key, mine, ceiling), this.shares.get(key) ?? ceiling);
+    // On the machine: its share of the fleet is the budget there (the ledger's places too), so that the fleet stays within it.
+    if (this.mode === "machine") return this.machine.allowance(key, mine, Math.min(ceiling, this.shares.get(key) ?? ceiling));
     void this.writeDemand(key, Math.max(1, Math.round(mine.demand)), ceiling);
     // Every call takes a place of the fleet's: the whole budget is the pace, the places the bound.
     return ceiling;
@@ -140,14 +147,34 @@ export class RedisPeers implements Peers {
       const answer = await this.timed((client) => client.tcReserve(placesKey, id, places, IN_FLIGHT_MAX_MS, KEY_TTL_MS, HOLD_AFTER_ANSWER_MS));
       if ("value" in answer) {
         if (answer.value > 0) return { retryInMs: answer.value };
-        return { release: () => void this.timed((client) => client.tcSettle(placesKey, id, HOLD_AFTER_ANSWER_MS, KEY_TTL_MS)).then((settled) => this.judge(settled)) };
+        const mine = this.placesFromRedis(key);
+        mine.set(id, null);
+        return {
+          release: () => {
+            mine.set(id, performance.now());
+            void this.timed((client) => client.tcSettle(placesKey, id, HOLD_AFTER_ANSWER_MS, KEY_TTL_MS)).then((settled) => this.judge(settled));
+          },
+        };
       }
       this.judge(answer);
       // A place taken by a call Redis answered too late holds until IN_FLIGHT_MAX_MS: lost, never doubled.
     }
-    // On the machine now: join the key (the allowance refreshes it within 250 ms) so that this call is counted.
-    if (this.mode === "machine") this.machine.allowance(key, { demand: 1, rate: 0 }, Math.min(places, this.shares.get(key) ?? places));
-    return this.machine.reserve(key, places);
+    // On the machine: its share of the fleet, less the places it still holds from Redis.
+    const share = Math.max(1, Math.floor(Math.min(places, this.shares.get(key) ?? places)));
+    const stillHeld = this.placesFromRedis(key).size;
+    if (stillHeld >= share) return { retryInMs: 50 };
+    // Joins the key now (the allowance refreshes it within 250 ms), so that this call is counted.
+    this.machine.allowance(key, { demand: 1, rate: 0 }, share);
+    return this.machine.reserve(key, share - stillHeld);
+  }
+
+  /** This process's places from Redis on `key` that still hold (in flight, or settled less than a second ago). */
+  private placesFromRedis(key: string): Map<string, number | null> {
+    let mine = this.fromRedis.get(key);
+    if (!mine) this.fromRedis.set(key, (mine = new Map()));
+    const now = performance.now();
+    for (const [id, settledAt] of mine) if (settledAt !== null && settledAt + HOLD_AFTER_ANSWER_MS <= now) mine.delete(id);
+    return mine;
   }
 
   leave(key: string): void {
