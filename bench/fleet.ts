@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { Redis } from "ioredis";
 import { COORDINATION_ENV } from "../provider/settings";
 import { RedisServer } from "../tests/support/redisServer";
 import { aggregateRateChart } from "./charts";
@@ -23,8 +24,12 @@ export interface FleetRun extends ProcessesRun {
   redisKilledAfterSeconds?: number;
   /** Hosts that warned of a Redis fault (and shared budgets through their machine from then on). */
   hostsFellBack: number;
+  /** Why they fell back, as their warnings said. */
+  fallbackReasons: string[];
   /** Hosts whose output held the Redis password (must be 0). */
   hostsPrintedPassword: number;
+  /** Commands Redis ran (its INFO commandstats, the scripts counted once each), when it lived to the end. */
+  redisCommands?: number;
   /** The issue's bound for a fleet: (total waits) / budget + 5 s. */
   fleetLatencyBoundSeconds: number;
 }
@@ -49,8 +54,9 @@ export async function runFleet(options: Omit<ProcessesOptions, "coordinated">, k
     );
     return {
       ...run,
-      ...(killRedis ? { redisKilledAfterSeconds: KILL_AFTER_MS / 1000 } : {}),
+      ...(killRedis ? { redisKilledAfterSeconds: KILL_AFTER_MS / 1000 } : { redisCommands: await commandsRun(server.url(`:${PASSWORD}@`)) }),
       hostsFellBack: run.hostOutputs.filter((output) => output.includes(WARNING_CODE)).length,
+      fallbackReasons: run.hostOutputs.flatMap((output) => [...output.matchAll(/Warning: Redis coordination at \S+: (.*?)\. This process/g)].map((match) => match[1])),
       hostsPrintedPassword: run.hostOutputs.filter((output) => output.includes(PASSWORD)).length,
       fleetLatencyBoundSeconds: run.waits / options.budget + 5,
     };
@@ -61,7 +67,19 @@ export async function runFleet(options: Omit<ProcessesOptions, "coordinated">, k
   }
 }
 
+/** Every command the server ran but our own INFO and AUTH. */
+async function commandsRun(url: string): Promise<number> {
+  const redis = new Redis(url);
+  try {
+    const stats = await redis.info("commandstats");
+    return [...stats.matchAll(/^cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/gm)].filter(([, name]) => name !== "info" && name !== "auth").reduce((sum, [, , calls]) => sum + Number(calls), 0);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
+const reasonsOf = (run: FleetRun) => (run.fallbackReasons.length > 0 ? ` (${[...new Set(run.fallbackReasons)].join("; ")})` : "");
 
 /** The issue's goals for a fleet coordinated through Redis, judged on `runs` (one kind: Redis alive, or killed). */
 export function fleetGoals(runs: FleetRun[], label: string): Goal[] {
@@ -104,13 +122,14 @@ export function fleetGoals(runs: FleetRun[], label: string): Goal[] {
 export function renderFleet(runs: FleetRun[], goals: Goal[]): string {
   const first = runs[0];
   const table = (rows: FleetRun[]) => [
-    "| K machines | waits | our calls | our calls throttled | neighbour's calls throttled | most accepted in any second | p50 latency | p95 latency | makespan | hosts that fell back | wrong outcomes |",
-    "|---|---|---|---|---|---|---|---|---|---|---|",
+    "| K machines | waits | our calls | our calls throttled | neighbour's calls throttled | most accepted in any second | p50 latency | p95 latency | makespan | Redis commands (per status call) | hosts that fell back | wrong outcomes |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (run) =>
         `| ${run.processes} | ${run.waits} | ${run.ourCalls} | ${percent(share(run.ourThrottled, run.ourCalls))} (${run.ourThrottled}) | ` +
         `${percent(share(run.neighbourThrottled, run.neighbourCalls))} (${run.neighbourThrottled}/${run.neighbourCalls}) | ${run.maxPerSecond} | ` +
-        `${seconds(run.p50LatencySeconds)} | ${seconds(run.p95LatencySeconds)} | ${seconds(run.makespanSeconds)} | ${run.hostsFellBack} | ${run.waits - run.completed + run.wrongStatus} |`,
+        `${seconds(run.p50LatencySeconds)} | ${seconds(run.p95LatencySeconds)} | ${seconds(run.makespanSeconds)} | ` +
+        `${run.redisCommands === undefined ? "-" : `${run.redisCommands} (${(run.redisCommands / run.ourCalls).toFixed(1)})`} | ${run.hostsFellBack}${reasonsOf(run)} | ${run.waits - run.completed + run.wrongStatus} |`,
     ),
   ];
   const alive = runs.filter((run) => run.redisKilledAfterSeconds === undefined);

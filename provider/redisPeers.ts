@@ -12,6 +12,12 @@ const IN_FLIGHT_MAX_MS = 30_000;
 const KEY_TTL_MS = 31_000;
 /** A process's demand not rewritten for this long is ignored (it is rewritten every 250 ms while it calls). */
 const STALE_DEMAND_MS = 2000;
+/**
+ * The share kept should Redis fail is the budget over the most processes seen calling within this
+ * long: one that was idle for a moment is still counted, so that the shares never add up to more
+ * than the budget.
+ */
+const FLEET_MEMORY_MS = 10_000;
 /** Each Redis call is abandoned after this long of Redis's own time (time the event loop was busy is not counted). */
 const CALL_TIMEOUT_MS = 100;
 /** ...and after this long in any case, busy loop or not: a wait never blocks longer on Redis. */
@@ -56,23 +62,23 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 0
 `;
 
-/** Writes this process's demand `ARGV[2]` and answers the fleet's, dropping entries older than `ARGV[3]` ms. */
+/** Writes this process's demand `ARGV[2]` and answers how many processes call, dropping entries older than `ARGV[3]` ms. */
 const DEMAND = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ':' .. now)
-local total = 0
+local processes = 0
 local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local demand, at = string.match(all[i + 1], '^(%d+):(%d+)$')
   if demand == nil or tonumber(at) < now - tonumber(ARGV[3]) then
     redis.call('HDEL', KEYS[1], all[i])
   else
-    total = total + math.min(tonumber(demand), 10000)
+    processes = processes + 1
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-return total
+return processes
 `;
 
 interface FleetCommands {
@@ -89,8 +95,9 @@ type Timed<T> = { value: T; ownMs: number } | { fault: string };
  * server: every call takes one of the budget's places in a sorted set, atomically (a Lua script
  * on the server's clock), held while the call is in flight and HOLD_AFTER_ANSWER_MS after it
  * settled, as the machine's ledger does (ledger.ts). No second at the API then receives more calls
- * than the budget, whatever the number of machines. Each process also writes its demand, so that
- * it knows its share of the fleet should Redis fail.
+ * than the budget, whatever the number of machines. Each process also writes its demand (calls
+ * waiting or in flight), so that it knows how many processes call, and so its share of the fleet
+ * should Redis fail.
  *
  * A fault (unreachable, closed, an error, a call past CALL_TIMEOUT_MS, SLOW_IN_A_ROW slow calls)
  * never fails a wait: the process warns once, shares its budgets as machine-local processes do
@@ -111,8 +118,8 @@ export class RedisPeers implements Peers {
   private slowInARow = 0;
   private retrying: NodeJS.Timeout | undefined;
   private closed = false;
-  /** The last share of the fleet's budget learnt per key: the most a process takes once on its own. */
-  private readonly shares = new Map<string, number>();
+  /** The most processes seen calling per key lately, and when: the share of the fleet a process keeps to once on its own. */
+  private readonly fleet = new Map<string, { processes: number; at: number }>();
   /**
    * This process's places from Redis per key, by call: when it settled (performance.now()), or
    * null while in flight. Should Redis fail, they still hold their second at the API, and the
@@ -134,8 +141,8 @@ export class RedisPeers implements Peers {
 
   allowance(key: string, mine: { demand: number; rate: number }, ceiling: number): number {
     // On the machine: its share of the fleet is the budget there (the ledger's places too), so that the fleet stays within it.
-    if (this.mode === "machine") return this.machine.allowance(key, mine, Math.min(ceiling, this.shares.get(key) ?? ceiling));
-    void this.writeDemand(key, Math.max(1, Math.round(mine.demand)), ceiling);
+    if (this.mode === "machine") return this.machine.allowance(key, mine, this.shareOf(key, ceiling));
+    void this.writeDemand(key, Math.max(1, Math.round(mine.demand)));
     // Every call takes a place of the fleet's: the whole budget is the pace, the places the bound.
     return ceiling;
   }
@@ -160,12 +167,17 @@ export class RedisPeers implements Peers {
       // A place taken by a call Redis answered too late holds until IN_FLIGHT_MAX_MS: lost, never doubled.
     }
     // On the machine: its share of the fleet, less the places it still holds from Redis.
-    const share = Math.max(1, Math.floor(Math.min(places, this.shares.get(key) ?? places)));
+    const share = Math.max(1, Math.floor(this.shareOf(key, places)));
     const stillHeld = this.placesFromRedis(key).size;
     if (stillHeld >= share) return { retryInMs: 50 };
     // Joins the key now (the allowance refreshes it within 250 ms), so that this call is counted.
     this.machine.allowance(key, { demand: 1, rate: 0 }, share);
     return this.machine.reserve(key, share - stillHeld);
+  }
+
+  /** This process's part of `budget` on `key` once on its own: the whole, if it never learnt how many call. */
+  private shareOf(key: string, budget: number): number {
+    return budget / (this.fleet.get(key)?.processes ?? 1);
   }
 
   /** This process's places from Redis on `key` that still hold (in flight, or settled less than a second ago). */
@@ -191,13 +203,18 @@ export class RedisPeers implements Peers {
     this.disconnect();
   }
 
-  private async writeDemand(key: string, demand: number, ceiling: number): Promise<void> {
+  private async writeDemand(key: string, demand: number): Promise<void> {
     if (this.writing.has(key)) return;
     this.writing.add(key);
     try {
       const answer = await this.timed((client) => client.tcDemand(redisKey("demand", key), this.id, demand, STALE_DEMAND_MS, KEY_TTL_MS));
       this.judge(answer);
-      if ("value" in answer) this.shares.set(key, (ceiling * demand) / Math.max(demand, answer.value));
+      // An even share: demands change with every poll, so a share by demand would leave some processes a sliver.
+      if ("value" in answer) {
+        const now = performance.now();
+        const seen = this.fleet.get(key);
+        if (!seen || answer.value >= seen.processes || now - seen.at > FLEET_MEMORY_MS) this.fleet.set(key, { processes: Math.max(1, answer.value), at: now });
+      }
     } finally {
       this.writing.delete(key);
     }
