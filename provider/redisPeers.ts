@@ -29,6 +29,12 @@ const SLOW_IN_A_ROW = 3;
 const CONNECT_MS = 1000;
 /** After a fault, Redis is tried again this often, in the background. */
 const RETRY_MS = 2000;
+/**
+ * After a fault, how long a process that held places from Redis takes none on its machine: the
+ * places the fleet was granted before the fault still hold their second at the API (in flight
+ * calls a little longer), and no one can count them any more.
+ */
+const FALLBACK_PAUSE_MS = HOLD_AFTER_ANSWER_MS + 500;
 /** The step of the timer that tells Redis's time from time the event loop was busy elsewhere. */
 const TICK_MS = 10;
 
@@ -118,6 +124,10 @@ export class RedisPeers implements Peers {
   private slowInARow = 0;
   private retrying: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Whether Redis ever granted this process a place: then a fault pauses it (FALLBACK_PAUSE_MS). */
+  private granted = false;
+  /** After a fault, no place on the machine before this (performance.now()). */
+  private pausedUntil = -Infinity;
   /** The most processes seen calling per key lately, and when: the share of the fleet a process keeps to once on its own. */
   private readonly fleet = new Map<string, { processes: number; at: number }>();
   /**
@@ -156,6 +166,7 @@ export class RedisPeers implements Peers {
         if (answer.value > 0) return { retryInMs: answer.value };
         const mine = this.placesFromRedis(key);
         mine.set(id, null);
+        this.granted = true;
         return {
           release: () => {
             mine.set(id, performance.now());
@@ -166,7 +177,9 @@ export class RedisPeers implements Peers {
       this.judge(answer);
       // A place taken by a call Redis answered too late holds until IN_FLIGHT_MAX_MS: lost, never doubled.
     }
-    // On the machine: its share of the fleet, less the places it still holds from Redis.
+    // On the machine: nothing while the fleet's last places from Redis hold; then its share of the fleet, less those it still holds.
+    const paused = this.pausedUntil - performance.now();
+    if (paused > 0) return { retryInMs: paused };
     const share = Math.max(1, Math.floor(this.shareOf(key, places)));
     const stillHeld = this.placesFromRedis(key).size;
     if (stillHeld >= share) return { retryInMs: 50 };
@@ -231,6 +244,7 @@ export class RedisPeers implements Peers {
     if (this.mode === "machine" || this.closed) return;
     this.mode = "machine";
     this.slowInARow = 0;
+    if (this.granted) this.pausedUntil = performance.now() + FALLBACK_PAUSE_MS;
     this.disconnect();
     if (!this.warned) {
       this.warned = true;

@@ -30,6 +30,10 @@ export class RedisServer {
       ["--port", String(free), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--enable-debug-command", "local", "--loglevel", "notice", ...config],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
+    // Never outlives its test or bench, even one stopped by a signal.
+    const orphan = () => child.kill("SIGKILL");
+    process.once("exit", orphan);
+    child.once("exit", () => process.off("exit", orphan));
     let output = "";
     const ready = new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
