@@ -5,7 +5,8 @@ import { DEFAULT_RATE_LIMIT } from "../emulator/rateLimit";
 import { BUDGET_SHARE } from "../provider/runtime";
 import { aggregateRateChart, cdfChart, requestRateChart } from "./charts";
 import { runConcurrentWaits, type ConcurrentRun } from "./concurrentWaits";
-import { evaluateGoals } from "./goals";
+import { FLEET_CHARTS, fleetChart, fleetGoals, renderFleet, runFleet, type FleetRun } from "./fleet";
+import { evaluateGoals, type Goal } from "./goals";
 import { CHARTS, renderMarkdown, type BenchResults } from "./report";
 import { runProcesses, type ProcessesRun } from "./manyProcesses";
 import { PROCESSES_CHARTS, processesGoals, renderProcesses } from "./processesReport";
@@ -14,14 +15,15 @@ import { CLB_LIKE, compareSchedules, REDIS_LIKE, SCHEDULES, summarize, type Sche
 
 /**
  * `npm run bench [-- --quick]`: (a) schedules side by side on virtual time, (b) concurrent waits
- * through one provider host against the emulator, (c) the cost of the resource itself. Writes
+ * through one provider host against the emulator, (c) the cost of the resource itself, (d) several
+ * processes on one account. `npm run bench -- redis` runs (e) alone: a fleet through Redis. Writes
  * bench/results/latest.{md,json} and SVG charts, prints PASS/FAIL per goal, and exits 0 whatever
  * the goals say: a missed goal is a result, not a crash.
  */
 
-const FULL = { virtualTasks: 10_000, waits: [50, 200, 500], limitedWaits: 50, maxTaskSeconds: 20, costRuns: 5, processes: [1, 4, 8, 16], processTaskSeconds: [3, 30] };
+const FULL = { virtualTasks: 10_000, waits: [50, 200, 500], limitedWaits: 50, maxTaskSeconds: 20, costRuns: 5, processes: [1, 4, 8, 16], processTaskSeconds: [3, 30], fleet: [4, 8, 16] };
 // Under a minute: fewer and shorter tasks.
-const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskSeconds: 5, costRuns: 3, processes: [1, 4], processTaskSeconds: [2, 6] };
+const QUICK = { virtualTasks: 2_000, waits: [20, 50], limitedWaits: 50, maxTaskSeconds: 5, costRuns: 3, processes: [1, 4], processTaskSeconds: [2, 6], fleet: [4] };
 /** Far below the default budget, as if other clients used most of the account's 20/s. */
 const LOWERED_RATE_LIMIT = 5;
 const SEED = 20_240_601;
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
   const config = quick ? QUICK : FULL;
   checkBuild();
   const started = performance.now();
+  if (process.argv.includes("redis")) {
+    for (const goal of await fleet(config)) log(`${goal.pass ? "PASS" : "FAIL"}  ${goal.goal}: ${goal.measured} (target ${goal.target})`);
+    return;
+  }
   if (process.argv.includes("--processes")) {
     for (const goal of await severalProcesses(config)) log(`${goal.pass ? "PASS" : "FAIL"}  ${goal.goal}: ${goal.measured} (target ${goal.target})`);
     return;
@@ -121,10 +127,42 @@ async function severalProcesses(config: typeof FULL): Promise<ReturnType<typeof 
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(path.join(RESULTS, "processes.md"), `${renderProcesses(runs, goals)}
 `);
-  writeFileSync(path.join(RESULTS, "processes.json"), `${JSON.stringify(runs.map(({ perSecond: _perSecond, ...run }) => run), null, 2)}
+  writeFileSync(path.join(RESULTS, "processes.json"), `${JSON.stringify(runs.map(({ perSecond: _perSecond, hostOutputs: _hostOutputs, ...run }) => run), null, 2)}
 `);
   writeFileSync(path.join(RESULTS, PROCESSES_CHARTS.coordinated), chart(true, "K processes on one machine and a neighbour: requests per second"));
   writeFileSync(path.join(RESULTS, PROCESSES_CHARTS.alone), chart(false, "K processes each adapting alone, and a neighbour"));
+  return goals;
+}
+
+/**
+ * (e) `npm run bench -- redis`: K machines sharing each budget through Redis, next to a neighbour;
+ * then the same with Redis killed 5 s in. Writes fleet.{md,json} and the charts; returns the goals.
+ */
+async function fleet(config: typeof FULL): Promise<Goal[]> {
+  const runs: FleetRun[] = [];
+  const [minTaskSeconds, maxTaskSeconds] = config.processTaskSeconds;
+  for (const killRedis of [false, true]) {
+    for (const processes of config.fleet) {
+      log(`(e) ${processes} machines x 30 waits through Redis${killRedis ? ", Redis killed 5 s in" : ""}, neighbour at 2/s, emulator limit ${DEFAULT_RATE_LIMIT}/s`);
+      const run = await runFleet(
+        { processes, waitsPerProcess: 30, rateLimit: DEFAULT_RATE_LIMIT, budget: DEFAULT_BUDGET, minTaskSeconds, maxTaskSeconds, neighbourPerSecond: 2, seed: SEED + 300 + processes },
+        killRedis,
+      );
+      log(
+        `    ours throttled ${run.ourThrottled}/${run.ourCalls}, neighbour ${run.neighbourThrottled}/${run.neighbourCalls}, max ${run.maxPerSecond}/s, ` +
+          `p95 ${run.p95LatencySeconds.toFixed(1)} s, makespan ${run.makespanSeconds.toFixed(1)} s, fell back ${run.hostsFellBack}/${processes}`,
+      );
+      runs.push(run);
+    }
+  }
+  const alive = runs.filter((run) => run.redisKilledAfterSeconds === undefined);
+  const killed = runs.filter((run) => run.redisKilledAfterSeconds !== undefined);
+  const goals = [...fleetGoals(alive, "Fleet through Redis"), ...fleetGoals(killed, "Fleet, Redis killed 5 s in")];
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path.join(RESULTS, "fleet.md"), `${renderFleet(runs, goals)}\n`);
+  writeFileSync(path.join(RESULTS, "fleet.json"), `${JSON.stringify(runs.map(({ perSecond: _perSecond, hostOutputs: _hostOutputs, ...run }) => run), null, 2)}\n`);
+  writeFileSync(path.join(RESULTS, FLEET_CHARTS.redis), fleetChart(alive, false, DEFAULT_RATE_LIMIT));
+  writeFileSync(path.join(RESULTS, FLEET_CHARTS.killed), fleetChart(killed, true, DEFAULT_RATE_LIMIT));
   return goals;
 }
 

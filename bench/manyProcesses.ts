@@ -46,18 +46,28 @@ export interface ProcessesRun extends ProcessesOptions {
   latencyBoundSeconds: number;
   makespanSeconds: number;
   perSecond: SecondCounts[];
+  /** What each host wrote to stdout and stderr (not written to the results). */
+  hostOutputs: string[];
+}
+
+/** How a run's hosts coordinate, beyond the default (`coordinated`): a fleet's. */
+export interface ProcessesSetup {
+  /** Extra environment of host `index`: a temp directory of its own, the Redis URL. */
+  hostEnv?: (index: number) => Record<string, string>;
+  /** Called as the waits start (after every host has started). */
+  onStarted?: () => void;
 }
 
 const STATUS_ACTION = "DescribeTaskStatus";
 const FAILED_SHARE = 0.1;
 
-export async function runProcesses(options: ProcessesOptions): Promise<ProcessesRun> {
+export async function runProcesses(options: ProcessesOptions, setup: ProcessesSetup = {}): Promise<ProcessesRun> {
   const emulator = await EmulatorProcess.start(options.rateLimit);
   const hosts: ProviderHost[] = [];
   try {
     const env: Record<string, string> = options.coordinated ? {} : { [COORDINATION_ENV]: "off" };
     // Started one by one: on two cores, starting sixteen hosts at once takes longer than the waits.
-    for (let i = 0; i < options.processes; i++) hosts.push(await startHost(options.budget, env));
+    for (let i = 0; i < options.processes; i++) hosts.push(await startHost(options.budget, { ...env, ...setup.hostEnv?.(i) }));
     const template = await taskCompletionInputs({ service: "clb", taskId: "placeholder", endpoint: emulator.url, failOnTaskFailure: false });
     const random = seededRandom(options.seed);
     const plans = hosts.map(() =>
@@ -70,6 +80,7 @@ export async function runProcesses(options: ProcessesOptions): Promise<Processes
     const neighbour = new Neighbour(emulator, options.neighbourPerSecond);
     await neighbour.start();
     const startedAt = Date.now();
+    setup.onStarted?.();
     const waits: Wait[][] = await Promise.all(hosts.map((host, i) => Promise.all(plans[i].map((task) => waitThroughHost(host, emulator, template, task)))));
     const finishedAt = Math.max(...waits.flat().map((wait) => wait.answeredAt));
     const neighbourCounts = await neighbour.stop();
@@ -99,6 +110,7 @@ export async function runProcesses(options: ProcessesOptions): Promise<Processes
       latencyBoundSeconds: total / options.rateLimit + 5,
       makespanSeconds: (finishedAt - startedAt) / 1000,
       perSecond: countPerSecond(requests, startedAt, finishedAt),
+      hostOutputs: hosts.map((host) => `${host.stdout}\n${host.stderr}`),
     };
   } finally {
     await Promise.all(hosts.map((host) => host.stop()));

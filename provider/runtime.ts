@@ -1,9 +1,10 @@
 import { isThrottled } from "./callFailures";
 import { systemClock, type Clock } from "./clock";
 import { machinePeers } from "./peers";
+import { RedisPeers } from "./redisPeers";
 import type { Coordination } from "./settings";
 import { SharedCalls } from "./sharedCalls";
-import { Throttle } from "./throttle";
+import { Throttle, type Peers } from "./throttle";
 
 /** The process-wide pieces every wait runs on; tests and the benchmark make their own. */
 export interface WaitRuntime {
@@ -43,9 +44,23 @@ let processRuntime: WaitRuntime | undefined;
  * the provider's configuration, the command's environment).
  */
 export function sharedRuntime(coordination: Coordination = { kind: "machine" }): WaitRuntime {
-  // The processes of this machine share each budget; others, elsewhere, are met by adaptation alone.
-  processRuntime ??= newRuntime({ throttle: new Throttle({ isThrottled, clock: systemClock, peers: coordination.kind === "machine" ? machinePeers() : undefined }) });
+  processRuntime ??= newRuntime({ throttle: new Throttle({ isThrottled, clock: systemClock, peers: peersFor(coordination) }) });
   return processRuntime;
+}
+
+/**
+ * Who shares this process's budgets: the processes of this machine (others, elsewhere, are met by
+ * adaptation alone), a fleet through Redis (the machine's while Redis fails), or no one.
+ */
+function peersFor(coordination: Coordination): Peers | undefined {
+  switch (coordination.kind) {
+    case "machine":
+      return machinePeers();
+    case "redis":
+      return new RedisPeers(coordination, machinePeers());
+    case "off":
+      return undefined;
+  }
 }
 
 /** The budget of a status action whose documented limit is `rateLimit`: the setting, or BUDGET_SHARE of the limit; never above the limit. */

@@ -152,12 +152,31 @@ export function parseRequestsPerSecond(value: string): Parsed<number> {
     : { reason: `expected requests per second from 1 to ${MAX_REQUESTS_PER_SECOND}, a whole number (each status action is still held to its documented limit, 20/s for most), got ${show(value)}` };
 }
 
-/** How processes share budgets: `machine` (default), `off`, or a `redis://` / `rediss://` URL. */
+const COORDINATION_FORMS = '"machine", "off" or a Redis URL redis://[user:password@]host:port[/db] (rediss:// for TLS)';
+
+/**
+ * How processes share budgets: `machine` (default), `off`, or a `redis://` / `rediss://` URL.
+ * The text may hold a password: a reason never quotes it, and `display` leaves the password out.
+ */
 export function parseCoordination(value: string): Parsed<Coordination> {
   const text = value.trim();
   if (text === "" || text.toLowerCase() === "machine") return { value: { kind: "machine" } };
   if (text.toLowerCase() === "off") return { value: { kind: "off" } };
-  return { reason: 'expected "machine", "off" or a redis://host:port URL' };
+  const wrong = (what: string): Parsed<Coordination> => ({ reason: `expected ${COORDINATION_FORMS}; ${what}` });
+  if (!/^rediss?:\/\//i.test(text)) return wrong("the value is neither (not quoted: it may hold a password)");
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return wrong("the URL is malformed (not quoted: it may hold a password)");
+  }
+  if (url.hostname === "") return wrong("the URL has no host");
+  if (url.search !== "" || url.hash !== "") return wrong('the URL has a "?" or "#" part; options are not taken');
+  const db = url.pathname.replace(/^\//, "");
+  if (!/^(\d{1,5})?$/.test(db)) return wrong("the path must be a database number such as /0");
+  const user = url.username ? `${url.username}${url.password ? ":***" : ""}@` : url.password ? ":***@" : "";
+  const display = `${url.protocol}//${user}${url.host}${db ? `/${db}` : ""}`;
+  return { value: { kind: "redis", url: url.href, display } };
 }
 
 /** Session durations of roles: whole seconds up to 43200. */

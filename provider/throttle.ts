@@ -18,11 +18,14 @@ export interface Peers {
   /** This process no longer calls on `key`. */
   leave(key: string): void;
   /**
-   * Takes one of the machine's `places` on `key` for a call about to leave: the place, to give
-   * back once the call settled, or how long until one may be free.
+   * Takes one of the machine's (or the fleet's) `places` on `key` for a call about to leave: the
+   * place, to give back once the call settled, or how long until one may be free. A backend over
+   * the network (redisPeers.ts) answers later; it never rejects, and answers within a bounded time.
    */
-  reserve(key: string, places: number): MachinePlace | { retryInMs: number };
+  reserve(key: string, places: number): Reservation | Promise<Reservation>;
 }
+
+type Reservation = MachinePlace | { retryInMs: number };
 
 /** A place among the machine's calls on one budget (see peers.ts). */
 export interface MachinePlace {
@@ -151,6 +154,8 @@ class Budget {
   /** When recent calls settled, oldest first: each holds a place until HOLD_AFTER_ANSWER_MS (and LONG_HOLD_MS) later. */
   private readonly settled: number[] = [];
   private timer: AbortController | undefined;
+  /** A place is being taken from a backend that answers later: no other grant meanwhile. */
+  private reserving = false;
 
   constructor(
     private readonly key: string,
@@ -249,6 +254,7 @@ class Budget {
    * sleeps until the next place frees.
    */
   private pump(): void {
+    if (this.reserving) return;
     this.timer?.abort();
     this.timer = undefined;
     this.refreshAllowance(this.clock.now());
@@ -267,10 +273,39 @@ class Budget {
       if (now < at) return this.pumpIn(this.peers ? Math.min(at - now, PEERS_REFRESH_MS) : at - now);
       // Ready by this process's own pacing; with peers, it also takes one of the machine's places.
       const machinePlace = this.peers?.reserve(this.key, Math.floor(this.ceiling));
-      if (machinePlace && "retryInMs" in machinePlace) return this.pumpIn(Math.min(machinePlace.retryInMs, PEERS_REFRESH_MS));
-      this.lastGrant = now;
-      this.queue.shift()!.grant(machinePlace);
+      if (machinePlace instanceof Promise) {
+        this.reserving = true;
+        void machinePlace.then(
+          (place) => this.reserved(place),
+          () => this.reserved(undefined),
+        );
+        return;
+      }
+      if (!this.grantHead(machinePlace)) return;
     }
+  }
+
+  /** A place came back from a backend that answers later: grant it, then go on. */
+  private reserved(place: Reservation | undefined): void {
+    this.reserving = false;
+    if (this.grantHead(place)) this.pump();
+  }
+
+  /** Grants the head of the queue with `machinePlace`; false (and a timer set) if the machine said to come back later. */
+  private grantHead(machinePlace: Reservation | undefined): boolean {
+    if (machinePlace && "retryInMs" in machinePlace) {
+      this.pumpIn(Math.min(machinePlace.retryInMs, PEERS_REFRESH_MS));
+      return false;
+    }
+    const ticket = this.queue.shift();
+    // The waiting call was cancelled meanwhile: the place goes back (held its second, as for a call).
+    if (!ticket) {
+      machinePlace?.release();
+      return true;
+    }
+    this.lastGrant = this.clock.now();
+    ticket.grant(machinePlace);
+    return true;
   }
 
   private pumpIn(ms: number): void {

@@ -132,7 +132,15 @@ const CONFIG: Record<ConfigKey, PropertySpec> = {
   assumeRole: { $ref: `#/types/${CONFIG_ASSUME_ROLE_TYPE}`, description: "A role every wait assumes (STS AssumeRole) with the credentials found." },
   domain: { ...string, description: `The API's root domain, such as \`intl.tencentcloudapi.com\`. ${ENV("TENCENTCLOUD_DOMAIN")} Then \`tencentcloudapi.com\`.` },
   requestsPerSecond: { ...integer, description: `The budget of status calls per second, per status action and account, from 1 to 100. ${ENV("TENCENTCLOUD_TASK_REQUESTS_PER_SECOND")} Then 85 % of each action's documented limit.` },
-  coordination: { ...string, description: `How the processes of one machine share each budget: \`machine\` (default) or \`off\`. ${ENV("TENCENTCLOUD_TASK_COORDINATION")}` },
+  coordination: {
+    ...string,
+    // A Redis URL may hold a password: kept encrypted in state, never quoted in a message.
+    secret: true,
+    description:
+      "How processes share each budget: `machine` (default: the processes of one machine, through the temp directory), `off`, or " +
+      "`redis://[user:password@]host:port[/db]` (`rediss://` for TLS): every process of every machine through one Redis server. " +
+      `${ENV("TENCENTCLOUD_TASK_COORDINATION")}`,
+  },
 };
 
 /** Configuration keys that are secret: always answered as secrets, so that state keeps them encrypted. */

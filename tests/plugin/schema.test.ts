@@ -101,7 +101,7 @@ describe("generated from the catalogue and the lifecycle", () => {
     expect(Object.keys(schema.config.variables).sort()).toEqual([...CONFIG_KEYS].sort());
   });
 
-  test("secret: exactly the configuration values that every message is scrubbed of", () => {
+  test("secret: exactly the configuration values that every message is scrubbed of, and the coordination, whose Redis URL may hold a password", () => {
     const textKeys = CONFIG_KEYS.filter((key) => "type" in schema.config.variables[key] && (schema.config.variables[key] as { type: string }).type === "string");
     const scrubbed = textKeys.filter((key) => {
       const value = `value-of-${key}`;
@@ -109,8 +109,15 @@ describe("generated from the catalogue and the lifecycle", () => {
       return knownSecrets(credentialSettings(parsed)).includes(value);
     });
     const secret = CONFIG_KEYS.filter((key) => schema.config.variables[key].secret);
-    expect(secret.sort()).toEqual(scrubbed.sort());
-    expect(secret.sort()).toEqual(["secretKey", "securityToken"]);
+    expect(secret.sort()).toEqual([...scrubbed, "coordination"].sort());
+    expect(secret.sort()).toEqual(["coordination", "secretKey", "securityToken"]);
+    // The coordination's password is never quoted rather than scrubbed: not by a failure, nor by the settings' display.
+    const password = "value-of-redis-password";
+    for (const url of [`redis://fleet:${password}@redis.internal:6379/0`, `redis//fleet:${password}@redis.internal:6379`]) {
+      const { settings: parsed, failures } = parseConfiguration({ coordination: url }, {});
+      expect(JSON.stringify(failures)).not.toContain(password);
+      if (parsed.coordination.kind === "redis") expect(parsed.coordination.display).not.toContain(password);
+    }
     // Nothing the resource takes or gives is ever a credential.
     expect(Object.values(resource.properties).filter((spec) => spec.secret)).toEqual([]);
   });
