@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CREDENTIAL, startEmulator } from "../emulator";
+import { useTempDirs } from "./support/tempDirs";
 
 // Runs the built command: `npm test` builds before jest.
 const CLI = join(__dirname, "../dist/sdk/cli.js");
@@ -16,13 +16,7 @@ const BUDGET = 6;
  * processes send together is seen whole, not cut by RequestLimitExceeded.
  */
 describe("several processes on one machine", () => {
-  const dirs: string[] = [];
-  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  const fresh = (prefix: string) => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    dirs.push(dir);
-    return dir;
-  };
+  const fresh = useTempDirs();
 
   test("four commands at once, each wanting more than the budget: together never more than the budget in any second", async () => {
     const emulator = await startEmulator({ rateLimit: 1000 });

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { DEFAULT_CREDENTIAL, startEmulator, type RunningEmulator } from "../emulator";
@@ -11,6 +10,7 @@ import { REDIS_PREFIX, RedisPeers } from "../provider/redisPeers";
 import { NO_CONFIGURATION, parseCoordination, parseSettings, stackConfiguration } from "../provider/settings";
 import type { MachinePlace } from "../provider/throttle";
 import { describeWithRedis, freePort, RedisServer } from "./support/redisServer";
+import { useTempDirs } from "./support/tempDirs";
 
 // Runs the built command: `npm test` builds before jest.
 const CLI = join(__dirname, "../dist/sdk/cli.js");
@@ -18,13 +18,7 @@ const REGION = "ap-guangzhou";
 const PASSWORD = "s3cret-Pa55word";
 const KEY_PATTERN = new RegExp(`^${REDIS_PREFIX}:(budget|demand):[0-9a-f]{64}$`);
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-const fresh = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-};
+const fresh = useTempDirs();
 
 describe("the coordination setting", () => {
   test("redis:// and rediss:// URLs; the display never holds the password", () => {
