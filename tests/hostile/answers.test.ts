@@ -138,3 +138,33 @@ describe("waits that share one answer each read it by their own rule", () => {
     expect(mine.status).toBe("rejected");
   });
 });
+
+describe("status paths that would cost gigabytes", () => {
+  const env = { HOME: tmpdir(), TENCENTCLOUD_SECRET_ID: credentials.secretId, TENCENTCLOUD_SECRET_KEY: secretKey };
+  const custom = (statusPath: string) => [
+    "custom",
+    "--product", "cbs", "--version", "2017-03-12", "--action", "DescribeDisks",
+    "--status-path", statusPath, "--pending", "ATTACHING", "--success", "ATTACHED",
+    "--region", region, "--endpoint", server.url, "--timeout", "4s",
+  ];
+
+  test("a width written in the path: a usage error naming --status-path, before any call, in the command", async () => {
+    const result = await measured(custom("pad_left(DiskSet[0].DiskState, `500000000`, 'x')"), env, 8000);
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 64, signal: null });
+    expect(result.stderr).toContain("--status-path: pad_left() with a width of 500000000: at most 1048576");
+    expect(result.elapsedMs).toBeLessThan(5000);
+    expect(result.peakRssMb).toBeLessThan(300);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test("a width taken from the answer: UnexpectedAnswer at run time, in the command, under 300 MB", async () => {
+    server.script(answer({ DiskSet: [{ DiskState: "ATTACHED" }], Width: 500_000_000 }));
+    const result = await measured(custom("pad_left(DiskSet[0].DiskState, Width, 'x')"), env, 8000);
+    expect({ code: result.code, signal: result.signal }).toEqual({ code: 3, signal: null });
+    expect(result.stderr).toContain("pad_left() would build 500000000 characters");
+    expect(result.elapsedMs).toBeLessThan(5000);
+    expect(result.peakRssMb).toBeLessThan(300);
+    expect(server.requests).toHaveLength(1);
+    expect(other.requests).toHaveLength(0);
+  });
+});
