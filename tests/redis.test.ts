@@ -146,14 +146,19 @@ describeWithRedis("tests/redis.test.ts (a real redis-server)")("a fleet coordina
   test("Redis killed mid-run: every wait ends in its outcome, with one warning", async () => {
     const server = await RedisServer.start();
     try {
-      const ids = await Promise.all([3000, 3500, 4000].map(async (durationMs, i) => (await emulator.createTask({ service: "clb", region: REGION, durationMs, outcome: i === 1 ? "failed" : "succeeded" })).taskId));
+      const ids = await Promise.all([5000, 5500, 6000].map(async (durationMs, i) => (await emulator.createTask({ service: "clb", region: REGION, durationMs, outcome: i === 1 ? "failed" : "succeeded" })).taskId));
       const temp = fresh("fleet-killed-");
       const running = runCommand(["clb", ...ids, "--region", REGION, "--endpoint", emulator.url, "--json", "--quiet"], {
         TMPDIR: temp,
         TENCENTCLOUD_TASK_COORDINATION: server.url(),
       });
-      await sleep(1200);
-      const keys = await keysOf(server.url());
+      // Killed once the process has taken places through Redis (its start takes longer on a loaded
+      // machine), while its tasks still run.
+      let keys: string[] = [];
+      for (const started = Date.now(); keys.length === 0 && Date.now() - started < 4000; ) {
+        await sleep(100);
+        keys = await keysOf(server.url());
+      }
       await server.stop("SIGKILL");
       const run = await running;
       // Redis held the places until it died; then the machine's directory did.
