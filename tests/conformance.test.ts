@@ -140,6 +140,12 @@ describe.each(apis)("%s", (_name, service, api) => {
     }
   });
 
+  test("a status whose other values are read by its message: the message is documented as the task's failure information", () => {
+    if (api.rule.unlisted !== "pendingUntilMessage") return;
+    const member = memberAt(definitions, readIn(definitions, api), api.rule.message ?? "");
+    expect(typeof member === "string" ? member : member.doc).toMatch(/失败/);
+  });
+
   test("each call named as a source of ids answers one: a field of its answer, or a RequestId its doc comment sends to the status action", () => {
     expect(api.definitions.origins.length).toBeGreaterThan(0);
     for (const { action, field } of api.definitions.origins) {

@@ -79,6 +79,14 @@ export interface MeasuredRun {
   stderr: string;
 }
 
+/** The command ended by itself with `code`, saying `says`, within `withinMs` and under 300 MB (the hostile suites' bounds). */
+export function expectEnded(result: MeasuredRun, code: number, says: string, withinMs: number): void {
+  expect({ code: result.code, signal: result.signal }).toEqual({ code, signal: null });
+  expect(result.stderr).toContain(says);
+  expect(result.elapsedMs).toBeLessThan(withinMs);
+  expect(result.peakRssMb).toBeLessThan(300);
+}
+
 /** A run past this is stopped: the test fails on its figure instead of the machine running out of memory. */
 const RSS_KILL_MB = 1000;
 
